@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// DefaultContext is the context used when none is chosen.
+const DefaultContext = "default"
+
+// Context is a named bucket of memories.
+type Context struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Visibility  string    `json:"visibility"`
+	Synced      bool      `json:"synced"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Memories    int       `json:"memories"`
+}
+
+var contextNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// ValidateContextName checks a local context name: letters, digits, '.', '_'
+// and '-', starting with a letter or digit, at most 64 characters. '/' is
+// kept for shared names (org/team/name).
+func ValidateContextName(name string) error {
+	if !contextNameRE.MatchString(name) {
+		return fmt.Errorf("%w: context name %q: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", ErrInvalid, name)
+	}
+	return nil
+}
+
+const contextColumns = `c.id, c.name, c.description, c.visibility, c.sync_enabled, c.created_at, c.updated_at`
+
+func scanContext(row interface{ Scan(...any) error }, extra ...any) (*Context, error) {
+	var c Context
+	var created, updated int64
+	dest := append([]any{&c.ID, &c.Name, &c.Description, &c.Visibility, &c.Synced, &created, &updated}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return &c, nil
+}
+
+// GetContext finds a context by name (case-insensitive), with its count of
+// live memories.
+func (r reader) GetContext(ctx context.Context, name string) (*Context, error) {
+	row := r.q.QueryRowContext(ctx, `SELECT `+contextColumns+`,
+		(SELECT count(*) FROM memories m WHERE m.context_id = c.id AND m.deleted_at IS NULL)
+		FROM contexts c WHERE c.name = ?`, name)
+	var n int
+	c, err := scanContext(row, &n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("context %q: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return nil, mapErr(err, "read context "+name)
+	}
+	c.Memories = n
+	return c, nil
+}
+
+// ListContexts returns every context by name, with counts of live memories.
+func (r reader) ListContexts(ctx context.Context) ([]*Context, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+contextColumns+`, coalesce(n.live, 0)
+		FROM contexts c
+		LEFT JOIN (SELECT context_id, count(*) AS live FROM memories WHERE deleted_at IS NULL GROUP BY context_id) n
+		ON n.context_id = c.id
+		ORDER BY c.name COLLATE NOCASE`)
+	if err != nil {
+		return nil, mapErr(err, "list contexts")
+	}
+	defer rows.Close()
+	var out []*Context
+	for rows.Next() {
+		var n int
+		c, err := scanContext(rows, &n)
+		if err != nil {
+			return nil, mapErr(err, "list contexts")
+		}
+		c.Memories = n
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err(), "list contexts")
+}
+
+// CreateContext makes a new context; ErrConflict if the name is taken.
+func (tx *Tx) CreateContext(ctx context.Context, name, description string) (*Context, error) {
+	if err := ValidateContextName(name); err != nil {
+		return nil, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	now := millis(tx.now)
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO contexts (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		id.String(), name, description, now, now)
+	if err != nil {
+		err = mapErr(err, "create context "+name)
+		if errors.Is(err, ErrConflict) {
+			return nil, fmt.Errorf("context %q: %w", name, ErrConflict)
+		}
+		return nil, err
+	}
+	return tx.GetContext(ctx, name)
+}
+
+// EnsureContext returns the named context, creating it when missing.
+func (tx *Tx) EnsureContext(ctx context.Context, name string) (c *Context, created bool, err error) {
+	c, err = tx.GetContext(ctx, name)
+	if err == nil {
+		return c, false, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	c, err = tx.CreateContext(ctx, name, "")
+	return c, err == nil, err
+}
+
+// UpdateContext changes a context's description.
+func (tx *Tx) SetContextDescription(ctx context.Context, name, description string) error {
+	res, err := tx.q.ExecContext(ctx, `UPDATE contexts SET description = ?, updated_at = ? WHERE name = ?`,
+		description, millis(tx.now), name)
+	return checkOne(res, err, "context "+name)
+}
+
+// RenameContext renames a context, keeping its memories; the current and
+// recording context follow the rename.
+func (tx *Tx) RenameContext(ctx context.Context, from, to string) error {
+	if err := ValidateContextName(to); err != nil {
+		return err
+	}
+	c, err := tx.GetContext(ctx, from)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.GetContext(ctx, to); err == nil && !equalFold(c.Name, to) {
+		return fmt.Errorf("context %q: %w", to, ErrConflict)
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE contexts SET name = ?, updated_at = ? WHERE id = ?`, to, millis(tx.now), c.ID); err != nil {
+		return mapErr(err, "rename context "+from)
+	}
+	for _, key := range []string{StateCurrentContext, StateRecordingContext} {
+		if v, _ := tx.State(ctx, key); equalFold(v, c.Name) {
+			if err := tx.SetState(ctx, key, to); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DeleteContext removes a context with all its memories and their history.
+// It refuses a context that still has live memories unless force is set.
+// It returns how many memories (live or deleted) went with it.
+func (tx *Tx) DeleteContext(ctx context.Context, name string, force bool) (int, error) {
+	c, err := tx.GetContext(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	if c.Memories > 0 && !force {
+		return 0, fmt.Errorf("%w: context %q still holds %d memories; add --force to delete them too (export them first with `mem0 export --context %s`)", ErrInvalid, c.Name, c.Memories, c.Name)
+	}
+	var total int
+	if err := tx.q.QueryRowContext(ctx, `SELECT count(*) FROM memories WHERE context_id = ?`, c.ID).Scan(&total); err != nil {
+		return 0, mapErr(err, "count memories")
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM contexts WHERE id = ?`, c.ID); err != nil {
+		return 0, mapErr(err, "delete context "+name)
+	}
+	for _, key := range []string{StateCurrentContext, StateRecordingContext} {
+		if v, _ := tx.State(ctx, key); equalFold(v, c.Name) {
+			if err := tx.DeleteState(ctx, key); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return total, nil
+}
+
+func checkOne(res sql.Result, err error, what string) error {
+	if err != nil {
+		return mapErr(err, "update "+what)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return mapErr(err, "update "+what)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return nil
+}

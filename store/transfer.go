@@ -1,0 +1,294 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/mem0dev/mem0/store/content"
+)
+
+// Record is one line of a JSONL export: a context or a memory with its past
+// versions. Export then import gives back the same database, ids, versions,
+// timestamps, tombstones and history included.
+type Record struct {
+	Type string `json:"type"` // "context" or "memory"
+
+	// Context records.
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+
+	// Memory records.
+	*Memory
+	History []Version `json:"history,omitempty"`
+}
+
+// ExportFilter chooses what Export writes.
+type ExportFilter struct {
+	Contexts       []string
+	IncludeDeleted bool
+	WithHistory    bool
+}
+
+// Export calls fn for every context and then every memory (oldest first)
+// selected by f. It reads in one snapshot.
+func (s *Store) Export(ctx context.Context, f ExportFilter, fn func(Record) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return mapErr(err, "start export")
+	}
+	defer tx.Rollback()
+	r := reader{q: tx}
+	contexts, err := r.ListContexts(ctx)
+	if err != nil {
+		return err
+	}
+	wanted := map[string]bool{}
+	for _, c := range f.Contexts {
+		wanted[c] = true
+	}
+	for _, c := range contexts {
+		if len(wanted) > 0 && !wanted[c.Name] {
+			continue
+		}
+		if err := fn(Record{Type: "context", Name: c.Name, Description: c.Description}); err != nil {
+			return err
+		}
+	}
+	lf := Filter{Contexts: f.Contexts}
+	if f.IncludeDeleted {
+		lf.Deleted = LiveAndDeleted
+	}
+	where, args := lf.where()
+	rows, err := tx.QueryContext(ctx, `SELECT `+memoryColumns+memoryFrom+`WHERE 1=1`+where+` ORDER BY m.seq`, args...)
+	if err != nil {
+		return mapErr(err, "export memories")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMemory(rows)
+		if err != nil {
+			return mapErr(err, "export memories")
+		}
+		rec := Record{Type: "memory", Memory: m}
+		if f.WithHistory && m.Version > 1 {
+			h, err := r.History(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			rec.History = h[:len(h)-1] // the last entry is the memory itself
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	return mapErr(rows.Err(), "export memories")
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Contexts  int `json:"contexts_created"`
+}
+
+// CheckRecord validates a record before any import starts, so a bad line
+// fails the whole import before anything is written.
+func (s *Store) CheckRecord(rec *Record) error {
+	switch rec.Type {
+	case "context":
+		if err := ValidateContextName(rec.Name); err != nil {
+			return err
+		}
+		return nil
+	case "memory", "":
+		rec.Type = "memory"
+	default:
+		return fmt.Errorf("%w: unknown record type %q (want \"context\" or \"memory\")", ErrInvalid, rec.Type)
+	}
+	m := rec.Memory
+	if m == nil {
+		return fmt.Errorf("%w: memory record has no content", ErrInvalid)
+	}
+	if m.ID != "" {
+		u, err := uuid.Parse(m.ID)
+		if err != nil {
+			return fmt.Errorf("%w: id %q is not a UUID", ErrInvalid, m.ID)
+		}
+		m.ID = u.String()
+	}
+	if m.Context == "" {
+		m.Context = DefaultContext
+	}
+	if err := ValidateContextName(m.Context); err != nil {
+		return err
+	}
+	if m.Kind == "" {
+		m.Kind = content.KindNote
+	}
+	if m.Source == "" {
+		m.Source = content.SourceImport
+	}
+	if err := s.validate(m.Kind, m.Content, m.Source); err != nil {
+		return err
+	}
+	tags, err := normalizeTags(m.Tags)
+	if err != nil {
+		return err
+	}
+	m.Tags = tags
+	if m.Metadata == nil {
+		m.Metadata = map[string]any{}
+	}
+	if m.Version < 1 {
+		m.Version = 1
+	}
+	for i := range rec.History {
+		h := &rec.History[i]
+		if h.Version < 1 || h.Version >= m.Version {
+			return fmt.Errorf("%w: history version %d of memory %s must be between 1 and %d", ErrInvalid, h.Version, m.ID, m.Version-1)
+		}
+		if err := s.validate(h.Kind, h.Content, m.Source); err != nil {
+			return fmt.Errorf("history version %d: %w", h.Version, err)
+		}
+		if h.Tags, err = normalizeTags(h.Tags); err != nil {
+			return err
+		}
+		if h.Metadata == nil {
+			h.Metadata = map[string]any{}
+		}
+	}
+	return nil
+}
+
+// ImportRecords writes checked records in this transaction. Memories with an
+// id are matched by id: a newer version replaces an older one (which goes to
+// history) and anything else is left alone, so importing twice changes
+// nothing. Memories without an id are added like `mem0 add`, duplicates
+// recognised by content.
+func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResult) error {
+	ctxIDs := map[string]string{}
+	contextID := func(name string) (string, error) {
+		if id, ok := ctxIDs[name]; ok {
+			return id, nil
+		}
+		c, created, err := tx.EnsureContext(ctx, name)
+		if err != nil {
+			return "", err
+		}
+		if created {
+			res.Contexts++
+		}
+		ctxIDs[name] = c.ID
+		return c.ID, nil
+	}
+	sqlTx := tx.q.(*sql.Tx)
+	insert, err := sqlTx.PrepareContext(ctx, `INSERT INTO memories
+		(id, context_id, kind, content, content_hash, metadata, tags, source, author, created_at, updated_at, version, deleted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	if err != nil {
+		return mapErr(err, "prepare import")
+	}
+	defer insert.Close()
+	for i := range recs {
+		rec := &recs[i]
+		if rec.Type == "context" {
+			if _, err := contextID(rec.Name); err != nil {
+				return err
+			}
+			if rec.Description != "" {
+				if err := tx.SetContextDescription(ctx, rec.Name, rec.Description); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		m := rec.Memory
+		cid, err := contextID(m.Context)
+		if err != nil {
+			return err
+		}
+		if m.ID == "" {
+			_, dup, err := tx.AddMemory(ctx, NewMemory{Context: m.Context, Kind: m.Kind, Content: m.Content,
+				Metadata: m.Metadata, Tags: m.Tags, Source: m.Source, Author: m.Author})
+			if err != nil {
+				return err
+			}
+			if dup {
+				res.Unchanged++
+			} else {
+				res.Added++
+			}
+			continue
+		}
+		now := tx.now
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = now
+		}
+		if m.UpdatedAt.IsZero() {
+			m.UpdatedAt = m.CreatedAt
+		}
+		meta, _ := encodeJSON(m.Metadata)
+		tags, _ := encodeJSON(m.Tags)
+		var deleted any
+		if m.DeletedAt != nil {
+			deleted = millis(*m.DeletedAt)
+		}
+		r, err := insert.ExecContext(ctx, m.ID, cid, m.Kind, m.Content, content.Hash(m.Content), meta, tags, m.Source, m.Author,
+			millis(m.CreatedAt), millis(m.UpdatedAt), m.Version, deleted)
+		if err != nil {
+			return mapErr(err, "import memory "+m.ID)
+		}
+		m.contextID = cid
+		if n, _ := r.RowsAffected(); n == 1 {
+			res.Added++
+			if err := tx.enqueue(ctx, cid, m.ID, m.Version, opFor(m)); err != nil {
+				return err
+			}
+		} else {
+			old, err := tx.GetMemory(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			if old.Version >= m.Version {
+				res.Unchanged++
+			} else {
+				if err := tx.saveHistory(ctx, old); err != nil {
+					return err
+				}
+				if _, err := tx.q.ExecContext(ctx, `UPDATE memories SET context_id = ?, kind = ?, content = ?, content_hash = ?,
+					metadata = ?, tags = ?, source = ?, author = ?, updated_at = ?, version = ?, deleted_at = ? WHERE id = ?`,
+					cid, m.Kind, m.Content, content.Hash(m.Content), meta, tags, m.Source, m.Author, millis(m.UpdatedAt),
+					m.Version, deleted, m.ID); err != nil {
+					return mapErr(err, "import memory "+m.ID)
+				}
+				res.Updated++
+				if err := tx.enqueue(ctx, cid, m.ID, m.Version, opFor(m)); err != nil {
+					return err
+				}
+			}
+		}
+		for _, h := range rec.History {
+			hm := &Memory{ID: m.ID, contextID: cid, Kind: h.Kind, Content: h.Content, Metadata: h.Metadata, Tags: h.Tags,
+				Source: m.Source, Author: m.Author, UpdatedAt: h.UpdatedAt, Version: h.Version}
+			if h.Deleted {
+				t := h.UpdatedAt
+				hm.DeletedAt = &t
+			}
+			if err := tx.saveHistory(ctx, hm); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func opFor(m *Memory) string {
+	if m.DeletedAt != nil {
+		return "delete"
+	}
+	return "upsert"
+}
