@@ -527,4 +527,3 @@ func (r reader) version(ctx context.Context, id string, version int) (*Version, 
 	}
 	return v, err
 }
-
