@@ -67,3 +67,13 @@ func (e *dbError) Is(target error) bool { return target == e.sentinel }
 
 // Unwrap exposes only the sentinel so that no caller can reach the driver.
 func (e *dbError) Unwrap() error { return e.sentinel }
+
+// Detail is the underlying cause of a store error (the driver's or the
+// operating system's words), for messages that name it.
+func Detail(err error) string {
+	var de *dbError
+	if errors.As(err, &de) {
+		return de.cause.Error()
+	}
+	return err.Error()
+}

@@ -125,9 +125,9 @@ func encodeJSON(v any) (string, error) {
 func (s *Store) validate(kind, text, source string) error {
 	if err := content.Validate(text, s.opts.MaxContentBytes); err != nil {
 		if errors.Is(err, content.ErrTooLarge) {
-			return fmt.Errorf("%w: %v", ErrTooLarge, err)
+			return fmt.Errorf("%w: %w", ErrTooLarge, err)
 		}
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if !content.ValidKind(kind) {
 		return fmt.Errorf("%w: kind %q: use one of %s", ErrInvalid, kind, strings.Join(content.Kinds, ", "))

@@ -124,6 +124,7 @@ type SearchMode string
 const (
 	MatchAll SearchMode = "all" // every word matched
 	MatchAny SearchMode = "any" // no memory had every word; any word matched
+	NoWords  SearchMode = "none" // the query holds no word to search for
 )
 
 // Search ranks live memories matching query by BM25 (tags weigh twice as
@@ -134,7 +135,7 @@ const (
 func (r reader) Search(ctx context.Context, query string, f Filter, highlight bool) ([]Result, SearchMode, error) {
 	terms := queryTerms(query)
 	if len(terms) == 0 {
-		return nil, MatchAll, fmt.Errorf("%w: the query %q has no words to search for", ErrInvalid, query)
+		return nil, NoWords, nil
 	}
 	if f.Limit <= 0 {
 		f.Limit = 1 << 30

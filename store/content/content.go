@@ -50,6 +50,18 @@ var (
 	ErrNUL         = errors.New("content contains a NUL byte")
 )
 
+// SizeError says how far over the limit a text is. It matches ErrTooLarge.
+type SizeError struct {
+	Size  int64
+	Limit int
+}
+
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("content is too large: %d bytes, the limit is %d", e.Size, e.Limit)
+}
+
+func (e *SizeError) Is(target error) bool { return target == ErrTooLarge }
+
 // Validate checks text against the content rules with a limit of maxBytes
 // (DefaultMaxBytes when maxBytes <= 0).
 func Validate(text string, maxBytes int) error {
@@ -60,7 +72,7 @@ func Validate(text string, maxBytes int) error {
 		return ErrEmpty
 	}
 	if len(text) > maxBytes {
-		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(text), maxBytes)
+		return &SizeError{Size: int64(len(text)), Limit: maxBytes}
 	}
 	if !utf8.ValidString(text) {
 		for i, r := range text {

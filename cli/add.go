@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mem0dev/mem0/store"
+	"github.com/mem0dev/mem0/store/content"
+)
+
+// AddOptions is what `mem0 add` was asked to do.
+type AddOptions struct {
+	f *Factory
+
+	Args           []string
+	Context        string
+	Kind           string
+	Tags           []string
+	Meta           []string
+	AllowDuplicate bool
+	JSON           bool
+}
+
+// NewCmdAdd builds `mem0 add`. runF replaces addRun in tests.
+func NewCmdAdd(f *Factory, runF func(context.Context, *AddOptions) error) *cobra.Command {
+	opts := &AddOptions{f: f}
+	cmd := &cobra.Command{
+		Use:     "add [TEXT...]",
+		Aliases: []string{"remember"},
+		Short:   "Remember a note, snippet, fact or command",
+		Long: `Remember a piece of text in the current context and print its id.
+
+The text comes from the arguments, or from stdin when it is piped or the only
+argument is "-". Adding the same text again to the same context is recognised:
+the existing id is printed and nothing new is stored (--allow-duplicate stores
+it anyway).`,
+		Example: `  mem0 add "the staging db is pg-staging-2, port 6432"
+  mem0 add --kind snippet --tag go < retry.go
+  git log -1 --format=%B | mem0 add --context release --meta repo=api
+  mem0 remember --kind fact "Ana owns the billing service"`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			if err := checkKind(opts.Kind); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return addRun(cmd.Context(), opts)
+		},
+	}
+	addContextFlag(cmd, &opts.Context)
+	cmd.Flags().StringVarP(&opts.Kind, "kind", "k", content.KindNote, "what the text is: "+strings.Join(content.Kinds, ", "))
+	cmd.Flags().StringArrayVarP(&opts.Tags, "tag", "t", nil, "tag the memory (repeatable)")
+	cmd.Flags().StringArrayVarP(&opts.Meta, "meta", "m", nil, "attach key=value metadata (repeatable)")
+	cmd.Flags().BoolVar(&opts.AllowDuplicate, "allow-duplicate", false, "store the text even if this context already holds it")
+	addJSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+// addResult is the JSON output of `mem0 add`.
+type addResult struct {
+	*store.Memory
+	Duplicate bool `json:"duplicate"`
+}
+
+func addRun(ctx context.Context, opts *AddOptions) error {
+	f := opts.f
+	meta, err := parseMeta(opts.Meta, false)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	text, err := readText(f.IO, opts.Args, cfg.MaxContentBytes())
+	if err != nil {
+		return err
+	}
+	name, _, err := f.CurrentContext(ctx, opts.Context)
+	if err != nil {
+		return err
+	}
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	var m *store.Memory
+	var dup, created bool
+	err = s.WithTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.GetContext(ctx, name); err != nil {
+			created = true
+		}
+		m, dup, err = tx.AddMemory(ctx, store.NewMemory{
+			Context: name, Kind: opts.Kind, Content: text, Metadata: meta, Tags: opts.Tags,
+			Source: content.SourceCLI, AllowDuplicate: opts.AllowDuplicate,
+		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if created && !dup {
+		fmt.Fprintf(f.IO.ErrOut, "Created context %s.\n", m.Context)
+	}
+	if dup {
+		fmt.Fprintf(f.IO.ErrOut, "Already remembered in %s as %s (use --allow-duplicate to store it again).\n", m.Context, m.ID)
+	}
+	if opts.JSON {
+		return writeJSON(f.IO.Out, addResult{Memory: m, Duplicate: dup})
+	}
+	_, err = fmt.Fprintln(f.IO.Out, m.ID)
+	return err
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/mem0dev/mem0/store/content"
+)
+
+// configKey describes one setting: its default, what it means and how a
+// value is checked before `mem0 config set` writes it.
+type configKey struct {
+	def   any
+	help  string
+	check func(string) (any, error)
+}
+
+var configKeys = map[string]configKey{
+	"content.max_bytes": {content.DefaultMaxBytes, "largest memory content accepted, in bytes", checkPositiveInt},
+	"db.busy_timeout":   {"5s", "how long a write waits for another process's lock", checkDuration},
+	"editor":            {"", "editor for `mem0 edit` (default: $VISUAL, then $EDITOR, then vi/notepad)", checkAny},
+	"color":             {"auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never", checkEnum("auto", "always", "never")},
+}
+
+func checkAny(s string) (any, error) { return s, nil }
+
+func checkPositiveInt(s string) (any, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return nil, fmt.Errorf("%q is not a positive whole number", s)
+	}
+	return n, nil
+}
+
+func checkDuration(s string) (any, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return nil, fmt.Errorf("%q is not a duration like 5s or 500ms", s)
+	}
+	return s, nil
+}
+
+func checkEnum(values ...string) func(string) (any, error) {
+	return func(s string) (any, error) {
+		for _, v := range values {
+			if s == v {
+				return s, nil
+			}
+		}
+		return nil, fmt.Errorf("%q is not one of %s", s, strings.Join(values, ", "))
+	}
+}
+
+// Config is the merged configuration: MEM0_* environment variables over
+// the config file over defaults (flags are applied by each command).
+type Config struct {
+	v    *viper.Viper
+	path string
+}
+
+// LoadConfig reads path if it exists. A file that exists but cannot be
+// parsed is an error: silently ignoring it would hide the user's settings.
+func LoadConfig(path string) (*Config, error) {
+	v := viper.New()
+	for k, d := range configKeys {
+		v.SetDefault(k, d.def)
+	}
+	v.SetEnvPrefix("MEM0")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil && !isNotExist(err) {
+		return nil, fmt.Errorf("config file %s cannot be read: %v; fix it (see `mem0 config list`) or move it aside", path, err)
+	}
+	c := &Config{v: v, path: path}
+	for k, d := range configKeys {
+		if _, err := d.check(v.GetString(k)); err != nil {
+			return nil, fmt.Errorf("setting %s: %v (from %s)", k, err, c.Source(k))
+		}
+	}
+	return c, nil
+}
+
+func isNotExist(err error) bool {
+	var nf viper.ConfigFileNotFoundError
+	// A config folder that cannot exist (a file in the way) holds no
+	// config file either; opening the database reports the real problem.
+	return errors.As(err, &nf) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
+// Path is the config file's path.
+func (c *Config) Path() string { return c.path }
+
+// Get returns a setting as text.
+func (c *Config) Get(key string) string { return c.v.GetString(key) }
+
+// Source says where a setting's value comes from.
+func (c *Config) Source(key string) string {
+	env := "MEM0_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+	if _, ok := os.LookupEnv(env); ok {
+		return "env " + env
+	}
+	if c.v.InConfig(key) {
+		return "file"
+	}
+	return "default"
+}
+
+// MaxContentBytes is content.max_bytes.
+func (c *Config) MaxContentBytes() int { return c.v.GetInt("content.max_bytes") }
+
+// BusyTimeout is db.busy_timeout.
+func (c *Config) BusyTimeout() time.Duration { return c.v.GetDuration("db.busy_timeout") }
+
+// Keys lists the known settings, sorted.
+func Keys() []string {
+	keys := make([]string, 0, len(configKeys))
+	for k := range configKeys {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// SetInFile validates value and writes key into the config file only,
+// leaving every other setting in the file as it was and never copying
+// environment values or defaults into it.
+func SetInFile(path, key, value string) error {
+	k, ok := configKeys[key]
+	if !ok {
+		return fmt.Errorf("unknown setting %q; known settings: %s", key, strings.Join(Keys(), ", "))
+	}
+	typed, err := k.check(value)
+	if err != nil {
+		return fmt.Errorf("setting %s: %v", key, err)
+	}
+	return editFile(path, func(v *viper.Viper) { v.Set(key, typed) })
+}
+
+// UnsetInFile removes key from the config file.
+func UnsetInFile(path, key string) error {
+	if _, ok := configKeys[key]; !ok {
+		return fmt.Errorf("unknown setting %q; known settings: %s", key, strings.Join(Keys(), ", "))
+	}
+	return editFile(path, func(v *viper.Viper) {
+		all := v.AllSettings()
+		deleteKey(all, strings.Split(key, "."))
+		fresh := viper.New()
+		for k, val := range flatten("", all) {
+			fresh.Set(k, val)
+		}
+		*v = *fresh
+	})
+}
+
+func editFile(path string, change func(*viper.Viper)) error {
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil && !isNotExist(err) {
+		return fmt.Errorf("config file %s cannot be read: %v; fix it or move it aside", path, err)
+	}
+	change(v)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create config folder: %w", err)
+	}
+	// Write beside the file and rename, so a crash never leaves half a file.
+	tmp := strings.TrimSuffix(path, filepath.Ext(path)) + ".tmp.yaml"
+	if err := v.WriteConfigAs(tmp); err != nil {
+		return fmt.Errorf("write config file: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func deleteKey(m map[string]any, parts []string) {
+	if len(parts) == 1 {
+		delete(m, parts[0])
+		return
+	}
+	if sub, ok := m[parts[0]].(map[string]any); ok {
+		deleteKey(sub, parts[1:])
+		if len(sub) == 0 {
+			delete(m, parts[0])
+		}
+	}
+}
+
+func flatten(prefix string, m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok {
+			for kk, vv := range flatten(key, sub) {
+				out[kk] = vv
+			}
+		} else {
+			out[key] = v
+		}
+	}
+	return out
+}

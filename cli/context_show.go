@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// ContextShowOptions is what `mem0 context show` was asked to do.
+type ContextShowOptions struct {
+	f    *Factory
+	Name string
+	JSON bool
+}
+
+// NewCmdContextShow builds `mem0 context show`.
+func NewCmdContextShow(f *Factory, runF func(context.Context, *ContextShowOptions) error) *cobra.Command {
+	opts := &ContextShowOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "show [NAME]",
+		Short: "Show a context (the current one by default)",
+		Example: `  mem0 context show
+  mem0 context show billing --json`,
+		Args: rangeArgs(0, 1, "at most one context name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Name = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return contextShowRun(cmd.Context(), opts)
+		},
+	}
+	addJSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+func contextShowRun(ctx context.Context, opts *ContextShowOptions) error {
+	f := opts.f
+	name, source, err := f.CurrentContext(ctx, opts.Name)
+	if err != nil {
+		return err
+	}
+	s, _ := f.Store(ctx)
+	c, err := s.GetContext(ctx, name)
+	if err != nil {
+		return err
+	}
+	recording, err := s.State(ctx, store.StateRecordingContext)
+	if err != nil {
+		return err
+	}
+	current, _, err := f.CurrentContext(ctx, "")
+	if err != nil {
+		return err
+	}
+	v := contextView{Context: c, Current: strings.EqualFold(current, c.Name), Recording: strings.EqualFold(recording, c.Name)}
+	if opts.JSON {
+		return writeJSON(f.IO.Out, v)
+	}
+	st := f.Styles()
+	var b strings.Builder
+	field := func(k, val string) { fmt.Fprintf(&b, "%s %s\n", st.Dim.Render(fmt.Sprintf("%-12s", k+":")), val) }
+	field("name", st.Context.Render(c.Name))
+	if c.Description != "" {
+		field("description", c.Description)
+	}
+	field("memories", fmt.Sprint(c.Memories))
+	field("visibility", c.Visibility)
+	field("created", stamp(c.CreatedAt))
+	if v.Current {
+		if opts.Name == "" {
+			field("current", "yes (chosen by "+source+")")
+		} else {
+			field("current", "yes")
+		}
+	}
+	if v.Recording {
+		field("recording", "yes")
+	}
+	_, err = fmt.Fprint(f.IO.Out, b.String())
+	return err
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// ContextStartOptions is what `mem0 context start` was asked to do.
+type ContextStartOptions struct {
+	f    *Factory
+	Name string
+}
+
+// NewCmdContextStart builds `mem0 context start`.
+func NewCmdContextStart(f *Factory, runF func(context.Context, *ContextStartOptions) error) *cobra.Command {
+	opts := &ContextStartOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "start [NAME]",
+		Short: "Start recording into a context (created if missing)",
+		Long: `Start recording into NAME (the current context when NAME is omitted),
+creating it if needed. While recording, the shell hooks (mem0 init) remember
+every command typed, with its exit status, duration, folder and git branch.`,
+		Example: `  mem0 context start incident-42
+  mem0 context start          # record into the current context`,
+		Args: rangeArgs(0, 1, "at most one context name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Name = args[0]
+				if err := store.ValidateContextName(opts.Name); err != nil {
+					return &FlagError{err: err}
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return contextStartRun(cmd.Context(), opts)
+		},
+	}
+	return cmd
+}
+
+func contextStartRun(ctx context.Context, opts *ContextStartOptions) error {
+	f := opts.f
+	name, _, err := f.CurrentContext(ctx, opts.Name)
+	if err != nil {
+		return err
+	}
+	s, _ := f.Store(ctx)
+	var created bool
+	err = s.WithTx(ctx, func(tx *store.Tx) error {
+		c, made, err := tx.EnsureContext(ctx, name)
+		if err != nil {
+			return err
+		}
+		created, name = made, c.Name
+		if err := tx.SetState(ctx, store.StateRecordingContext, c.Name); err != nil {
+			return err
+		}
+		return tx.SetState(ctx, store.StateRecordingSince, strconv.FormatInt(f.Now().UnixMilli(), 10))
+	})
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(f.IO.ErrOut, "Created context %s.\n", name)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Recording into %s; `mem0 context stop` ends it.\n", name)
+	return nil
+}

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// CurrentContext decides which context a command works in:
+// the --context flag, then $MEM0_CONTEXT, then `mem0 context use`, then
+// "default". It also says which of those decided.
+func (f *Factory) CurrentContext(ctx context.Context, flag string) (name, source string, err error) {
+	if flag != "" {
+		return flag, "--context flag", nil
+	}
+	if env := f.Getenv("MEM0_CONTEXT"); env != "" {
+		return env, "MEM0_CONTEXT", nil
+	}
+	s, err := f.Store(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	used, err := s.State(ctx, store.StateCurrentContext)
+	if err != nil {
+		return "", "", err
+	}
+	if used != "" {
+		return used, "mem0 context use", nil
+	}
+	return store.DefaultContext, "default", nil
+}
+
+// resolveID expands a short id prefix to a full memory id.
+func (f *Factory) resolveID(ctx context.Context, prefix string) (string, error) {
+	s, err := f.Store(ctx)
+	if err != nil {
+		return "", err
+	}
+	return s.ResolveID(ctx, prefix)
+}

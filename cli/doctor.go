@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// DoctorOptions is what `mem0 doctor` was asked to do.
+type DoctorOptions struct {
+	f    *Factory
+	Fix  bool
+	JSON bool
+}
+
+// NewCmdDoctor builds `mem0 doctor`.
+func NewCmdDoctor(f *Factory, runF func(context.Context, *DoctorOptions) error) *cobra.Command {
+	opts := &DoctorOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the database and settings, and say how to fix problems",
+		Long: `Check the config file, the database file (SQLite's integrity check), the
+full-text index and the references between tables. Each problem comes with
+what to do; --fix repairs what can be repaired in place (the search index).
+Exits 1 when a problem remains.`,
+		Example: `  mem0 doctor
+  mem0 doctor --fix
+  mem0 doctor --json`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return doctorRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Fix, "fix", false, "repair what can be repaired")
+	addJSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+type doctorReport struct {
+	Database string          `json:"database"`
+	OK       bool            `json:"ok"`
+	Problems []store.Problem `json:"problems"`
+	Fixed    []string        `json:"fixed"`
+}
+
+func doctorRun(ctx context.Context, opts *DoctorOptions) error {
+	f := opts.f
+	p, err := f.Paths()
+	if err != nil {
+		return err
+	}
+	rep := doctorReport{Database: p.Database(), Problems: []store.Problem{}, Fixed: []string{}}
+	if _, err := f.Config(); err != nil {
+		rep.Problems = append(rep.Problems, store.Problem{Check: "config", Message: err.Error(),
+			Fix: "correct the file by hand, or `mem0 config list` to see the settings"})
+		return finishDoctor(f, opts, rep)
+	}
+	if _, err := os.Stat(p.Database()); os.IsNotExist(err) {
+		// Nothing to check yet; opening would create an empty database.
+		rep.OK = true
+		return finishDoctor(f, opts, rep)
+	}
+	s, err := f.Store(ctx)
+	if err != nil {
+		rep.Problems = append(rep.Problems, store.Problem{Check: "open", Message: Explain(err, p.Database()),
+			Fix: "move the file aside (mem0 starts a new one) and import your last export"})
+		return finishDoctor(f, opts, rep)
+	}
+	problems, err := s.Check(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.Fix {
+		var left []store.Problem
+		for _, pr := range problems {
+			if !pr.Fixable {
+				left = append(left, pr)
+				continue
+			}
+			if err := s.Repair(ctx); err != nil {
+				return err
+			}
+			rep.Fixed = append(rep.Fixed, pr.Message)
+		}
+		problems = left
+	}
+	rep.Problems = append(rep.Problems, problems...)
+	rep.OK = len(rep.Problems) == 0
+	return finishDoctor(f, opts, rep)
+}
+
+func finishDoctor(f *Factory, opts *DoctorOptions, rep doctorReport) error {
+	rep.OK = len(rep.Problems) == 0
+	if opts.JSON {
+		if err := writeJSON(f.IO.Out, rep); err != nil {
+			return err
+		}
+	} else {
+		st := f.Styles()
+		for _, fx := range rep.Fixed {
+			fmt.Fprintf(f.IO.Out, "%s fixed: %s\n", st.OK.Render("✓"), fx)
+		}
+		for _, pr := range rep.Problems {
+			fmt.Fprintf(f.IO.Out, "%s %s: %s\n  fix: %s\n", st.Warn.Render("✗"), pr.Check, pr.Message, pr.Fix)
+		}
+		if rep.OK {
+			fmt.Fprintf(f.IO.Out, "%s %s is healthy.\n", st.OK.Render("✓"), rep.Database)
+		}
+	}
+	if !rep.OK {
+		return ErrSilent
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// BuildInfo is stamped into the binary by the Makefile (-ldflags -X).
+type BuildInfo struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+	Date    string `json:"date"`
+}
+
+// Factory hands commands what they need, each piece built on first use:
+// `mem0 version` reads no config and opens no database, `mem0 search` opens
+// the database but touches no network.
+type Factory struct {
+	IO     *IOStreams
+	Build  BuildInfo
+	Getenv func(string) string
+	Now    func() time.Time
+
+	paths  *Paths
+	config *Config
+	store  *store.Store
+}
+
+// NewFactory returns a factory over the process's real streams and environment.
+func NewFactory(build BuildInfo) *Factory {
+	return &Factory{IO: SystemIO(), Build: build, Getenv: os.Getenv, Now: time.Now}
+}
+
+// Paths resolves the folders mem0 uses (no I/O).
+func (f *Factory) Paths() (Paths, error) {
+	if f.paths == nil {
+		p, err := ResolvePaths(f.Getenv)
+		if err != nil {
+			return Paths{}, err
+		}
+		f.paths = &p
+	}
+	return *f.paths, nil
+}
+
+// Config reads the config file and environment once.
+func (f *Factory) Config() (*Config, error) {
+	if f.config == nil {
+		p, err := f.Paths()
+		if err != nil {
+			return nil, err
+		}
+		c, err := LoadConfig(p.ConfigFile())
+		if err != nil {
+			return nil, err
+		}
+		f.config = c
+	}
+	return f.config, nil
+}
+
+// Store opens the local database once; Close releases it.
+func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
+	if f.store != nil {
+		return f.store, nil
+	}
+	p, err := f.Paths()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(ctx, p.Database(), store.Options{
+		BusyTimeout:     cfg.BusyTimeout(),
+		MaxContentBytes: cfg.MaxContentBytes(),
+		Now:             f.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	f.store = s
+	return s, nil
+}
+
+// Close releases what the factory opened.
+func (f *Factory) Close() error {
+	if f.store != nil {
+		err := f.store.Close()
+		f.store = nil
+		return err
+	}
+	return nil
+}

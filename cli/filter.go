@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// filterFlags are the flags list and search share.
+type filterFlags struct {
+	Context     string
+	AllContexts bool
+	Kind        string
+	Tags        []string
+	Since       string
+	Until       string
+	Limit       int
+}
+
+func (ff *filterFlags) register(cmd *cobra.Command, defaultLimit int) {
+	addContextFlag(cmd, &ff.Context)
+	cmd.Flags().BoolVarP(&ff.AllContexts, "all-contexts", "a", false, "look in every context")
+	cmd.Flags().StringVarP(&ff.Kind, "kind", "k", "", "only this kind: note, snippet, fact or command")
+	cmd.Flags().StringArrayVarP(&ff.Tags, "tag", "t", nil, "only memories with this tag (repeatable: all must match)")
+	cmd.Flags().StringVar(&ff.Since, "since", "", "only memories created since (7d, 12h, 2026-11-01, yesterday)")
+	cmd.Flags().StringVar(&ff.Until, "until", "", "only memories created before (same forms as --since)")
+	cmd.Flags().IntVarP(&ff.Limit, "limit", "n", defaultLimit, "show at most this many (0: no limit)")
+	cmd.MarkFlagsMutuallyExclusive("context", "all-contexts")
+}
+
+// validate checks the flags that need no database.
+func (ff *filterFlags) validate(f *Factory) error {
+	if err := checkKind(ff.Kind); err != nil {
+		return err
+	}
+	if ff.Limit < 0 {
+		return usageErrorf("--limit %d: give 0 (no limit) or a positive number", ff.Limit)
+	}
+	for _, t := range []struct{ flag, val string }{{"--since", ff.Since}, {"--until", ff.Until}} {
+		if _, err := parseTimeSpec(t.val, f.Now()); err != nil {
+			return usageErrorf("%s: %v", t.flag, err)
+		}
+	}
+	return nil
+}
+
+// build turns the flags into a store filter, resolving the current context.
+func (ff *filterFlags) build(ctx context.Context, f *Factory) (store.Filter, error) {
+	flt := store.Filter{Kind: ff.Kind, Tags: ff.Tags, Limit: ff.Limit}
+	flt.Since, _ = parseTimeSpec(ff.Since, f.Now())
+	flt.Until, _ = parseTimeSpec(ff.Until, f.Now())
+	if !ff.AllContexts {
+		name, _, err := f.CurrentContext(ctx, ff.Context)
+		if err != nil {
+			return flt, err
+		}
+		flt.Contexts = []string{name}
+	}
+	return flt, nil
+}
+
+// shortIDs abbreviates ids for people; scripts get full ids.
+func (f *Factory) shortIDs(ctx context.Context, s *store.Store, ms []*store.Memory) (map[string]string, error) {
+	if !f.IO.IsStdoutTTY() {
+		return nil, nil
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	return s.ShortIDs(ctx, ids, 8)
+}

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// StatusOptions is what `mem0 status` was asked to do.
+type StatusOptions struct {
+	f    *Factory
+	JSON bool
+}
+
+// NewCmdStatus builds `mem0 status`.
+func NewCmdStatus(f *Factory, runF func(context.Context, *StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show where mem0 keeps things, what it holds and what it records",
+		Example: `  mem0 status
+  mem0 status --json | jq .memories`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return statusRun(cmd.Context(), opts)
+		},
+	}
+	addJSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+type statusView struct {
+	ConfigFile     string     `json:"config_file"`
+	Database       string     `json:"database"`
+	StateDir       string     `json:"state_dir"`
+	SchemaVersion  int        `json:"schema_version"`
+	CurrentContext string     `json:"current_context"`
+	ContextSource  string     `json:"current_context_source"`
+	Recording      string     `json:"recording_context"`
+	RecordingSince *time.Time `json:"recording_since,omitempty"`
+	*store.Stats
+}
+
+func statusRun(ctx context.Context, opts *StatusOptions) error {
+	f := opts.f
+	p, err := f.Paths()
+	if err != nil {
+		return err
+	}
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := s.Stats(ctx, s.Path())
+	if err != nil {
+		return err
+	}
+	v := statusView{ConfigFile: p.ConfigFile(), Database: s.Path(), StateDir: p.State, Stats: st}
+	if v.SchemaVersion, err = s.SchemaVersion(ctx); err != nil {
+		return err
+	}
+	if v.CurrentContext, v.ContextSource, err = f.CurrentContext(ctx, ""); err != nil {
+		return err
+	}
+	if v.Recording, err = s.State(ctx, store.StateRecordingContext); err != nil {
+		return err
+	}
+	if since, _ := s.State(ctx, store.StateRecordingSince); since != "" && v.Recording != "" {
+		if ms, err := strconv.ParseInt(since, 10, 64); err == nil {
+			t := time.UnixMilli(ms).UTC()
+			v.RecordingSince = &t
+		}
+	}
+	if opts.JSON {
+		return writeJSON(f.IO.Out, v)
+	}
+	sty := f.Styles()
+	var b strings.Builder
+	field := func(k, val string) { fmt.Fprintf(&b, "%s %s\n", sty.Dim.Render(fmt.Sprintf("%-10s", k+":")), val) }
+	field("context", sty.Context.Render(v.CurrentContext)+sty.Dim.Render(" ("+v.ContextSource+")"))
+	if v.Recording != "" {
+		rec := sty.Warn.Render(v.Recording)
+		if v.RecordingSince != nil {
+			rec += sty.Dim.Render(" (since " + ago(f.Now(), *v.RecordingSince) + ")")
+		}
+		field("recording", rec)
+	} else {
+		field("recording", "off")
+	}
+	field("memories", fmt.Sprintf("%d in %d contexts (%d deleted, %d earlier versions)", st.Memories, st.Contexts, st.Deleted, st.Versions))
+	if st.Pending > 0 {
+		field("to sync", fmt.Sprint(st.Pending))
+	}
+	field("database", fmt.Sprintf("%s (%s)", v.Database, humanize.IBytes(uint64(st.Bytes))))
+	field("config", v.ConfigFile)
+	field("state", v.StateDir)
+	_, err = fmt.Fprint(f.IO.Out, b.String())
+	return err
+}
