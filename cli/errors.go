@@ -95,4 +95,3 @@ func lastPart(err error) string {
 	}
 	return msg
 }
-

@@ -74,7 +74,7 @@ func newTable(io *IOStreams, header ...string) *table { return &table{io: io, he
 
 func (t *table) row(cells ...cell) { t.rows = append(t.rows, cells) }
 
-func plain(s string) cell                       { return cell{text: s} }
+func plain(s string) cell                     { return cell{text: s} }
 func styled(s string, st lipgloss.Style) cell { return cell{text: s, style: &st} }
 
 func (t *table) render(st styles) error {

@@ -122,8 +122,8 @@ type Result struct {
 type SearchMode string
 
 const (
-	MatchAll SearchMode = "all" // every word matched
-	MatchAny SearchMode = "any" // no memory had every word; any word matched
+	MatchAll SearchMode = "all"  // every word matched
+	MatchAny SearchMode = "any"  // no memory had every word; any word matched
 	NoWords  SearchMode = "none" // the query holds no word to search for
 )
 
