@@ -429,11 +429,11 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	)
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
 		var (
-			sid      uuid.UUID
-			used     *time.Time
-			revoked  *time.Time
-			expires  time.Time
-			u        userJSON
+			sid     uuid.UUID
+			used    *time.Time
+			revoked *time.Time
+			expires time.Time
+			u       userJSON
 		)
 		err := tx.QueryRow(r.Context(), `SELECT rt.session_id, rt.used_at, s.revoked_at, s.expires_at, u.id, u.username, u.is_admin, u.created_at
 			FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
