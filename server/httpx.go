@@ -267,8 +267,8 @@ func decode(r *http.Request, v any) error {
 		}
 		return badRequest("could not read the request body")
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return badRequest("request body is empty: send a JSON object")
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '{' {
+		return badRequest("request body must be a JSON object")
 	}
 	// encoding/json silently replaces invalid UTF-8; refuse it instead.
 	if !utf8.Valid(body) {

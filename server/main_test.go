@@ -174,3 +174,20 @@ func waitFor(t testing.TB, d time.Duration, cond func() bool) bool {
 	}
 	return false
 }
+
+func newRequest(method, url string) (*http.Request, error) { return http.NewRequest(method, url, nil) }
+
+func bodyOf(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
+
+func (e *env) send(req *http.Request) resp {
+	e.t.Helper()
+	res, err := e.ts.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func pgtestDB(t testing.TB) string { return pgtest.NewDatabase(t) }
