@@ -446,6 +446,9 @@ func (t *team) mgmt() Level {
 	if t.orgRole >= LevelAdmin {
 		return LevelOwner
 	}
+	if t.teamRole == LevelNone && t.orgRole > LevelNone {
+		return LevelRead // sees the team (an org member), manages nothing
+	}
 	return t.teamRole
 }
 
