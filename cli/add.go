@@ -52,7 +52,7 @@ it anyway).`,
 			return addRun(cmd.Context(), opts)
 		},
 	}
-	addContextFlag(cmd, &opts.Context)
+	addContextFlag(cmd, f, &opts.Context)
 	cmd.Flags().StringVarP(&opts.Kind, "kind", "k", content.KindNote, "what the text is: "+strings.Join(content.Kinds, ", "))
 	cmd.Flags().StringArrayVarP(&opts.Tags, "tag", "t", nil, "tag the memory (repeatable)")
 	cmd.Flags().StringArrayVarP(&opts.Meta, "meta", "m", nil, "attach key=value metadata (repeatable)")

@@ -19,11 +19,12 @@ type ContextRenameOptions struct {
 func NewCmdContextRename(f *Factory, runF func(context.Context, *ContextRenameOptions) error) *cobra.Command {
 	opts := &ContextRenameOptions{f: f}
 	cmd := &cobra.Command{
-		Use:     "rename OLD NEW",
-		Aliases: []string{"mv"},
-		Short:   "Rename a context, keeping its memories",
-		Example: `  mem0 context rename incident-42 incident-42-checkout`,
-		Args:    exactArgs(2, "the old and the new name"),
+		Use:               "rename OLD NEW",
+		Aliases:           []string{"mv"},
+		Short:             "Rename a context, keeping its memories",
+		Example:           `  mem0 context rename incident-42 incident-42-checkout`,
+		Args:              exactArgs(2, "the old and the new name"),
+		ValidArgsFunction: completeContexts(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.From, opts.To = args[0], args[1]
 			if err := store.ValidateContextName(opts.To); err != nil {

@@ -27,7 +27,8 @@ func NewCmdContextRm(f *Factory, runF func(context.Context, *ContextRmOptions) e
 export them first (mem0 export --context NAME > NAME.jsonl) to keep a copy.`,
 		Example: `  mem0 context rm scratch
   mem0 export --context old-project > old-project.jsonl && mem0 context rm old-project --force`,
-		Args: exactArgs(1, "a context name"),
+		Args:              exactArgs(1, "a context name"),
+		ValidArgsFunction: completeContexts(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {

@@ -25,7 +25,8 @@ func NewCmdContextShow(f *Factory, runF func(context.Context, *ContextShowOption
 		Short: "Show a context (the current one by default)",
 		Example: `  mem0 context show
   mem0 context show billing --json`,
-		Args: rangeArgs(0, 1, "at most one context name"),
+		Args:              rangeArgs(0, 1, "at most one context name"),
+		ValidArgsFunction: completeContexts(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]
@@ -49,6 +50,9 @@ func contextShowRun(ctx context.Context, opts *ContextShowOptions) error {
 	s, _ := f.Store(ctx)
 	c, err := s.GetContext(ctx, name)
 	if err != nil {
+		return err
+	}
+	if err := s.CountMemories(ctx, c); err != nil {
 		return err
 	}
 	recording, err := s.State(ctx, store.StateRecordingContext)

@@ -27,7 +27,8 @@ creating it if needed. While recording, the shell hooks (mem0 init) remember
 every command typed, with its exit status, duration, folder and git branch.`,
 		Example: `  mem0 context start incident-42
   mem0 context start          # record into the current context`,
-		Args: rangeArgs(0, 1, "at most one context name"),
+		Args:              rangeArgs(0, 1, "at most one context name"),
+		ValidArgsFunction: completeContexts(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]

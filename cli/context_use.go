@@ -25,7 +25,8 @@ func NewCmdContextUse(f *Factory, runF func(context.Context, *ContextUseOptions)
 $MEM0_CONTEXT says otherwise. The context must exist (mem0 context create).`,
 		Example: `  mem0 context use billing
   mem0 context use default`,
-		Args: exactArgs(1, "a context name"),
+		Args:              exactArgs(1, "a context name"),
+		ValidArgsFunction: completeContexts(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {

@@ -44,7 +44,8 @@ your editor: $VISUAL, then $EDITOR (or the "editor" setting), then vi
   mem0 edit 0193a5e2-7c1b --content "the staging db moved to pg-staging-3"
   sed s/old/new/ notes.txt | mem0 edit 0193a5e2-7c1b
   mem0 edit 0193a5e2-7c1b --tag infra --tag db --meta owner=ana --meta stale=`,
-		Args: exactArgs(1, "one memory id"),
+		Args:              exactArgs(1, "one memory id"),
+		ValidArgsFunction: completeMemoryIDs(f, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
 			opts.HasContent = cmd.Flags().Changed("content")

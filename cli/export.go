@@ -57,6 +57,7 @@ Markdown is for reading: live memories grouped by context.`,
 	}
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "jsonl", "jsonl or markdown")
 	cmd.Flags().StringArrayVarP(&opts.Contexts, "context", "c", nil, "only this context (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("context", completeContexts(f))
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")
 	cmd.Flags().BoolVar(&opts.NoHistory, "no-history", false, "JSONL: leave out earlier versions and deleted memories")
 	return cmd

@@ -19,19 +19,21 @@ type filterFlags struct {
 	Limit       int
 }
 
-func (ff *filterFlags) register(cmd *cobra.Command, defaultLimit int) {
-	addContextFlag(cmd, &ff.Context)
+func (ff *filterFlags) register(cmd *cobra.Command, f *Factory, defaultLimit int) {
+	addContextFlag(cmd, f, &ff.Context)
 	cmd.Flags().BoolVarP(&ff.AllContexts, "all-contexts", "a", false, "look in every context")
 	cmd.Flags().StringVarP(&ff.Kind, "kind", "k", "", "only this kind: note, snippet, fact or command")
 	cmd.Flags().StringArrayVarP(&ff.Tags, "tag", "t", nil, "only memories with this tag (repeatable: all must match)")
 	cmd.Flags().StringVar(&ff.Since, "since", "", "only memories created since (7d, 12h, 2026-11-01, yesterday)")
 	cmd.Flags().StringVar(&ff.Until, "until", "", "only memories created before (same forms as --since)")
 	cmd.Flags().IntVarP(&ff.Limit, "limit", "n", defaultLimit, "show at most this many (0: no limit)")
-	cmd.MarkFlagsMutuallyExclusive("context", "all-contexts")
 }
 
 // validate checks the flags that need no database.
 func (ff *filterFlags) validate(f *Factory) error {
+	if ff.Context != "" && ff.AllContexts {
+		return usageErrorf("--context and --all-contexts cannot be used together")
+	}
 	if err := checkKind(ff.Kind); err != nil {
 		return err
 	}

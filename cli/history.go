@@ -24,7 +24,8 @@ func NewCmdHistory(f *Factory, runF func(context.Context, *HistoryOptions) error
 state; mem0 restore ID --version N makes an earlier one current again.`,
 		Example: `  mem0 history 0193a5e2-7c1b
   mem0 history 0193a5e2-7c1b --json | jq '.[-2].content'`,
-		Args: exactArgs(1, "one memory id"),
+		Args:              exactArgs(1, "one memory id"),
+		ValidArgsFunction: completeMemoryIDs(f, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
 			if runF != nil {

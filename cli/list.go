@@ -45,7 +45,7 @@ its full id: id, context, kind, created (RFC 3339), content.`,
 			return listRun(cmd.Context(), opts)
 		},
 	}
-	opts.register(cmd, 20)
+	opts.register(cmd, f, 20)
 	cmd.Flags().BoolVar(&opts.Deleted, "deleted", false, "list deleted memories instead")
 	addJSONFlag(cmd, &opts.JSON)
 	return cmd

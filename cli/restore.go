@@ -29,7 +29,8 @@ func NewCmdRestore(f *Factory, runF func(context.Context, *RestoreOptions) error
 way the restored state is saved as a new version: history is never rewritten.`,
 		Example: `  mem0 restore 0193a5e2-7c1b
   mem0 restore 0193a5e2-7c1b --version 2`,
-		Args: exactArgs(1, "one memory id"),
+		Args:              exactArgs(1, "one memory id"),
+		ValidArgsFunction: completeMemoryIDs(f, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
 			if opts.Version < 0 {

@@ -28,7 +28,8 @@ shows them. Either every id is deleted or, if one cannot be, none is.`,
 		Example: `  mem0 rm 0193a5e2-7c1b
   mem0 rm 0193a5e2-7c1b 0193a5e3-01aa
   mem0 list --tag temp --json | jq -r '.[].id' | xargs mem0 rm`,
-		Args: minArgs(1, "at least one memory id"),
+		Args:              minArgs(1, "at least one memory id"),
+		ValidArgsFunction: completeMemoryIDs(f, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDs = args
 			if runF != nil {

@@ -51,8 +51,9 @@ network is needed.`,
 
 // Flag helpers shared by the commands that take them.
 
-func addContextFlag(cmd *cobra.Command, p *string) {
+func addContextFlag(cmd *cobra.Command, f *Factory, p *string) {
 	cmd.Flags().StringVarP(p, "context", "c", "", "context to use (default: $MEM0_CONTEXT, then `mem0 context use`, then \"default\")")
+	_ = cmd.RegisterFlagCompletionFunc("context", completeContexts(f))
 }
 
 func addJSONFlag(cmd *cobra.Command, p *bool) {

@@ -50,7 +50,7 @@ any of them are shown instead, and a note on stderr says so.`,
 			return searchRun(cmd.Context(), opts)
 		},
 	}
-	opts.register(cmd, 10)
+	opts.register(cmd, f, 10)
 	addJSONFlag(cmd, &opts.JSON)
 	return cmd
 }

@@ -29,7 +29,8 @@ as with git's short hashes.`,
 		Example: `  mem0 show 0193a5e2-7c1b
   mem0 show 0193a5e2-7c1b --raw > snippet.go
   mem0 show 0193a5e2-7c1b --json`,
-		Args: exactArgs(1, "one memory id"),
+		Args:              exactArgs(1, "one memory id"),
+		ValidArgsFunction: completeMemoryIDs(f, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
 			if opts.Raw && opts.JSON {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/mem0dev/mem0/store"
@@ -101,9 +100,23 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if st.Pending > 0 {
 		field("to sync", fmt.Sprint(st.Pending))
 	}
-	field("database", fmt.Sprintf("%s (%s)", v.Database, humanize.IBytes(uint64(st.Bytes))))
+	field("database", fmt.Sprintf("%s (%s)", v.Database, sizeText(st.Bytes)))
 	field("config", v.ConfigFile)
 	field("state", v.StateDir)
 	_, err = fmt.Fprint(f.IO.Out, b.String())
 	return err
+}
+
+// sizeText renders a byte count for people (KiB, MiB, GiB).
+func sizeText(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 3; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGT"[exp])
 }

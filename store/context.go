@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,16 +25,30 @@ type Context struct {
 	Memories    int       `json:"memories"`
 }
 
-var contextNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
 // ValidateContextName checks a local context name: letters, digits, '.', '_'
 // and '-', starting with a letter or digit, at most 64 characters. '/' is
 // kept for shared names (org/team/name).
 func ValidateContextName(name string) error {
-	if !contextNameRE.MatchString(name) {
+	if !validContextName(name) {
 		return fmt.Errorf("%w: context name %q: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", ErrInvalid, name)
 	}
 	return nil
+}
+
+// validContextName is the check without a regexp: a package-level regexp
+// would be compiled at start-up by every mem0 invocation.
+func validContextName(name string) bool {
+	if len(name) == 0 || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
 }
 
 const contextColumns = `c.id, c.name, c.description, c.visibility, c.sync_enabled, c.created_at, c.updated_at`
@@ -51,22 +64,23 @@ func scanContext(row interface{ Scan(...any) error }, extra ...any) (*Context, e
 	return &c, nil
 }
 
-// GetContext finds a context by name (case-insensitive), with its count of
-// live memories.
+// GetContext finds a context by name (case-insensitive). Memories is left
+// at zero: counting costs a scan, so CountMemories does it when wanted.
 func (r reader) GetContext(ctx context.Context, name string) (*Context, error) {
-	row := r.q.QueryRowContext(ctx, `SELECT `+contextColumns+`,
-		(SELECT count(*) FROM memories m WHERE m.context_id = c.id AND m.deleted_at IS NULL)
-		FROM contexts c WHERE c.name = ?`, name)
-	var n int
-	c, err := scanContext(row, &n)
+	c, err := scanContext(r.q.QueryRowContext(ctx, `SELECT `+contextColumns+` FROM contexts c WHERE c.name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("context %q: %w", name, ErrNotFound)
 	}
 	if err != nil {
 		return nil, mapErr(err, "read context "+name)
 	}
-	c.Memories = n
 	return c, nil
+}
+
+// CountMemories fills c.Memories with the number of live memories in c.
+func (r reader) CountMemories(ctx context.Context, c *Context) error {
+	err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM memories WHERE context_id = ? AND deleted_at IS NULL`, c.ID).Scan(&c.Memories)
+	return mapErr(err, "count memories of "+c.Name)
 }
 
 // ListContexts returns every context by name, with counts of live memories.
@@ -167,6 +181,9 @@ func (tx *Tx) RenameContext(ctx context.Context, from, to string) error {
 func (tx *Tx) DeleteContext(ctx context.Context, name string, force bool) (int, error) {
 	c, err := tx.GetContext(ctx, name)
 	if err != nil {
+		return 0, err
+	}
+	if err := tx.CountMemories(ctx, c); err != nil {
 		return 0, err
 	}
 	if c.Memories > 0 && !force {

@@ -26,9 +26,15 @@ type OutboxEntry struct {
 // enqueue records a change in the outbox, in the same transaction as the
 // change itself, when the context is synced. Local-only contexts skip it.
 func (tx *Tx) enqueue(ctx context.Context, contextID, memoryID string, version int, op string) error {
-	var synced bool
-	if err := tx.q.QueryRowContext(ctx, `SELECT sync_enabled FROM contexts WHERE id = ?`, contextID).Scan(&synced); err != nil {
-		return mapErr(err, "check context sync")
+	synced, ok := tx.synced[contextID]
+	if !ok {
+		if err := tx.q.QueryRowContext(ctx, `SELECT sync_enabled FROM contexts WHERE id = ?`, contextID).Scan(&synced); err != nil {
+			return mapErr(err, "check context sync")
+		}
+		if tx.synced == nil {
+			tx.synced = map[string]bool{}
+		}
+		tx.synced[contextID] = synced
 	}
 	if !synced {
 		return nil
@@ -44,6 +50,7 @@ func (tx *Tx) enqueue(ctx context.Context, contextID, memoryID string, version i
 
 // SetContextSync turns outbox recording on or off for a context.
 func (tx *Tx) SetContextSync(ctx context.Context, name string, on bool) error {
+	tx.synced = nil
 	res, err := tx.q.ExecContext(ctx, `UPDATE contexts SET sync_enabled = ?, updated_at = ? WHERE name = ?`, on, millis(tx.now), name)
 	return checkOne(res, err, "context "+name)
 }

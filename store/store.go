@@ -62,8 +62,9 @@ type reader struct {
 // Tx is a write transaction. Get one from WithTx.
 type Tx struct {
 	reader
-	s   *Store
-	now time.Time
+	s      *Store
+	now    time.Time
+	synced map[string]bool // context id -> sync_enabled, read once per transaction
 }
 
 // Open opens (creating if needed) the database at path and brings its schema
@@ -85,6 +86,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(opts.BusyTimeout.Milliseconds(), 10)+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "temp_store(MEMORY)") // statement journals stay off disk
+	q.Add("_pragma", "cache_size(-32768)") // up to 32 MiB of pages, allocated only as used
 	q.Set("_txlock", "immediate") // take the write lock at BEGIN: no deadlocked upgrades
 	db, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -170,33 +171,12 @@ func (s *Store) CheckRecord(rec *Record) error {
 // nothing. Memories without an id are added like `mem0 add`, duplicates
 // recognised by content.
 func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResult) error {
-	ctxIDs := map[string]string{}
-	contextID := func(name string) (string, error) {
-		if id, ok := ctxIDs[name]; ok {
-			return id, nil
-		}
-		c, created, err := tx.EnsureContext(ctx, name)
-		if err != nil {
-			return "", err
-		}
-		if created {
-			res.Contexts++
-		}
-		ctxIDs[name] = c.ID
-		return c.ID, nil
-	}
-	sqlTx := tx.q.(*sql.Tx)
-	insert, err := sqlTx.PrepareContext(ctx, `INSERT INTO memories
-		(id, context_id, kind, content, content_hash, metadata, tags, source, author, created_at, updated_at, version, deleted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
-	if err != nil {
-		return mapErr(err, "prepare import")
-	}
-	defer insert.Close()
+	im := importer{tx: tx, res: res, ctxIDs: map[string]string{}}
 	for i := range recs {
 		rec := &recs[i]
-		if rec.Type == "context" {
-			if _, err := contextID(rec.Name); err != nil {
+		switch {
+		case rec.Type == "context":
+			if _, err := im.contextID(ctx, rec.Name); err != nil {
 				return err
 			}
 			if rec.Description != "" {
@@ -204,14 +184,8 @@ func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResul
 					return err
 				}
 			}
-			continue
-		}
-		m := rec.Memory
-		cid, err := contextID(m.Context)
-		if err != nil {
-			return err
-		}
-		if m.ID == "" {
+		case rec.Memory.ID == "":
+			m := rec.Memory
 			_, dup, err := tx.AddMemory(ctx, NewMemory{Context: m.Context, Kind: m.Kind, Content: m.Content,
 				Metadata: m.Metadata, Tags: m.Tags, Source: m.Source, Author: m.Author})
 			if err != nil {
@@ -222,57 +196,123 @@ func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResul
 			} else {
 				res.Added++
 			}
-			continue
+		default:
+			im.pending = append(im.pending, rec)
+			if len(im.pending) == importChunk {
+				if err := im.flush(ctx); err != nil {
+					return err
+				}
+			}
 		}
-		now := tx.now
+	}
+	return im.flush(ctx)
+}
+
+// importChunk is how many new memories one INSERT statement writes. The
+// full-text index flushes its buffer at the end of every statement, so
+// one statement per chunk instead of per row makes imports several times
+// faster. 400 rows of 13 values stay well under SQLite's variable limit.
+const importChunk = 400
+
+type importer struct {
+	tx      *Tx
+	res     *ImportResult
+	ctxIDs  map[string]string
+	pending []*Record
+}
+
+func (im *importer) contextID(ctx context.Context, name string) (string, error) {
+	if id, ok := im.ctxIDs[name]; ok {
+		return id, nil
+	}
+	c, created, err := im.tx.EnsureContext(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if created {
+		im.res.Contexts++
+	}
+	im.ctxIDs[name] = c.ID
+	return c.ID, nil
+}
+
+// flush writes the pending memories: new ones in one multi-row INSERT,
+// known ones one by one through the version check.
+func (im *importer) flush(ctx context.Context) error {
+	batch := im.pending
+	im.pending = im.pending[:0]
+	if len(batch) == 0 {
+		return nil
+	}
+	tx := im.tx
+	ids := make([]any, len(batch))
+	for i, r := range batch {
+		ids[i] = r.Memory.ID
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT id FROM memories WHERE id IN (`+placeholders(len(ids))+`)`, ids...)
+	if err != nil {
+		return mapErr(err, "look up imported ids")
+	}
+	known := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return mapErr(err, "look up imported ids")
+		}
+		known[id] = true
+	}
+	rows.Close()
+	var fresh, again []*Record
+	for _, r := range batch {
+		m := r.Memory
 		if m.CreatedAt.IsZero() {
-			m.CreatedAt = now
+			m.CreatedAt = tx.now
 		}
 		if m.UpdatedAt.IsZero() {
 			m.UpdatedAt = m.CreatedAt
 		}
-		meta, _ := encodeJSON(m.Metadata)
-		tags, _ := encodeJSON(m.Tags)
-		var deleted any
-		if m.DeletedAt != nil {
-			deleted = millis(*m.DeletedAt)
+		if m.contextID, err = im.contextID(ctx, m.Context); err != nil {
+			return err
 		}
-		r, err := insert.ExecContext(ctx, m.ID, cid, m.Kind, m.Content, content.Hash(m.Content), meta, tags, m.Source, m.Author,
-			millis(m.CreatedAt), millis(m.UpdatedAt), m.Version, deleted)
-		if err != nil {
-			return mapErr(err, "import memory "+m.ID)
-		}
-		m.contextID = cid
-		if n, _ := r.RowsAffected(); n == 1 {
-			res.Added++
-			if err := tx.enqueue(ctx, cid, m.ID, m.Version, opFor(m)); err != nil {
-				return err
-			}
+		if known[m.ID] {
+			again = append(again, r)
 		} else {
-			old, err := tx.GetMemory(ctx, m.ID)
-			if err != nil {
+			known[m.ID] = true // the same id twice in one file: the second is an update
+			fresh = append(fresh, r)
+		}
+	}
+	if len(fresh) > 0 {
+		args := make([]any, 0, len(fresh)*13)
+		for _, r := range fresh {
+			m := r.Memory
+			meta, _ := encodeJSON(m.Metadata)
+			tags, _ := encodeJSON(m.Tags)
+			args = append(args, m.ID, m.contextID, m.Kind, m.Content, content.Hash(m.Content), meta, tags, m.Source, m.Author,
+				millis(m.CreatedAt), millis(m.UpdatedAt), m.Version, deletedMillis(m))
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?,?),", len(fresh)), ",")
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO memories
+			(id, context_id, kind, content, content_hash, metadata, tags, source, author, created_at, updated_at, version, deleted_at)
+			VALUES `+values, args...); err != nil {
+			return mapErr(err, "import memories")
+		}
+		im.res.Added += len(fresh)
+		for _, r := range fresh {
+			if err := tx.enqueue(ctx, r.Memory.contextID, r.Memory.ID, r.Memory.Version, opFor(r.Memory)); err != nil {
 				return err
 			}
-			if old.Version >= m.Version {
-				res.Unchanged++
-			} else {
-				if err := tx.saveHistory(ctx, old); err != nil {
-					return err
-				}
-				if _, err := tx.q.ExecContext(ctx, `UPDATE memories SET context_id = ?, kind = ?, content = ?, content_hash = ?,
-					metadata = ?, tags = ?, source = ?, author = ?, updated_at = ?, version = ?, deleted_at = ? WHERE id = ?`,
-					cid, m.Kind, m.Content, content.Hash(m.Content), meta, tags, m.Source, m.Author, millis(m.UpdatedAt),
-					m.Version, deleted, m.ID); err != nil {
-					return mapErr(err, "import memory "+m.ID)
-				}
-				res.Updated++
-				if err := tx.enqueue(ctx, cid, m.ID, m.Version, opFor(m)); err != nil {
-					return err
-				}
-			}
 		}
-		for _, h := range rec.History {
-			hm := &Memory{ID: m.ID, contextID: cid, Kind: h.Kind, Content: h.Content, Metadata: h.Metadata, Tags: h.Tags,
+	}
+	for _, r := range again {
+		if err := im.update(ctx, r.Memory); err != nil {
+			return err
+		}
+	}
+	for _, r := range batch {
+		m := r.Memory
+		for _, h := range r.History {
+			hm := &Memory{ID: m.ID, contextID: m.contextID, Kind: h.Kind, Content: h.Content, Metadata: h.Metadata, Tags: h.Tags,
 				Source: m.Source, Author: m.Author, UpdatedAt: h.UpdatedAt, Version: h.Version}
 			if h.Deleted {
 				t := h.UpdatedAt
@@ -284,6 +324,39 @@ func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResul
 		}
 	}
 	return nil
+}
+
+// update replaces a known memory when the imported version is newer.
+func (im *importer) update(ctx context.Context, m *Memory) error {
+	tx := im.tx
+	old, err := tx.GetMemory(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if old.Version >= m.Version {
+		im.res.Unchanged++
+		return nil
+	}
+	if err := tx.saveHistory(ctx, old); err != nil {
+		return err
+	}
+	meta, _ := encodeJSON(m.Metadata)
+	tags, _ := encodeJSON(m.Tags)
+	if _, err := tx.q.ExecContext(ctx, `UPDATE memories SET context_id = ?, kind = ?, content = ?, content_hash = ?,
+		metadata = ?, tags = ?, source = ?, author = ?, updated_at = ?, version = ?, deleted_at = ? WHERE id = ?`,
+		m.contextID, m.Kind, m.Content, content.Hash(m.Content), meta, tags, m.Source, m.Author, millis(m.UpdatedAt),
+		m.Version, deletedMillis(m), m.ID); err != nil {
+		return mapErr(err, "import memory "+m.ID)
+	}
+	im.res.Updated++
+	return tx.enqueue(ctx, m.contextID, m.ID, m.Version, opFor(m))
+}
+
+func deletedMillis(m *Memory) any {
+	if m.DeletedAt == nil {
+		return nil
+	}
+	return millis(*m.DeletedAt)
 }
 
 func opFor(m *Memory) string {
