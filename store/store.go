@@ -88,7 +88,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "temp_store(MEMORY)") // statement journals stay off disk
 	q.Add("_pragma", "cache_size(-32768)") // up to 32 MiB of pages, allocated only as used
-	q.Set("_txlock", "immediate") // take the write lock at BEGIN: no deadlocked upgrades
+	q.Set("_txlock", "immediate")          // take the write lock at BEGIN: no deadlocked upgrades
 	db, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		return nil, mapErr(err, "open "+path)

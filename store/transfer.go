@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
