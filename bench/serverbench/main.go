@@ -18,6 +18,7 @@ import (
 
 func main() {
 	listen := flag.String("listen", server.DefaultListen, "address to listen on")
+	maxConns := flag.Int("max-conns", 0, "database pool size (0: the server's default)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -29,7 +30,7 @@ func main() {
 		Registration: server.RegistrationOpen,
 		RequestRate:  1e9,
 		RequestBurst: 1e9,
-		MaxConns:     16,
+		MaxConns:     int32(*maxConns),
 	}, log)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serverbench:", err)
