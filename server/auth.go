@@ -362,6 +362,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Username = strings.ToLower(strings.TrimSpace(req.Username))
+	if len(req.Username) > 64 || len(req.Password) > 1024 {
+		return unauthorized("wrong username or password")
+	}
 	if err := s.allowAuth("user:" + req.Username); err != nil {
 		return err
 	}
@@ -382,7 +385,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		s.metrics.GetOrCreateCounter(`mem0_auth_failures_total{kind="login"}`).Inc()
-		ev := auditEvent{action: "user.login_failed", actorName: req.Username, ip: ip, targetType: "user"}
+		name := req.Username
+		if len(name) > 64 || !validName(name, 1, 64, false) {
+			name = "(invalid username)" // never store arbitrary input
+		}
+		ev := auditEvent{action: "user.login_failed", actorName: name, ip: ip, targetType: "user"}
 		if u.ID != "" {
 			ev.actor = uuid.MustParse(u.ID)
 			ev.targetID = u.ID
