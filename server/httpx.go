@@ -198,6 +198,7 @@ func (s *Server) wrap(rt route) http.Handler {
 					key = p.rateKey()
 				}
 				if err := s.limits.allow(key, s.cfg.RequestRate, s.cfg.RequestBurst); err != nil {
+					s.metrics.GetOrCreateCounter(`mem0_rate_limited_total{kind="request"}`).Inc()
 					return err
 				}
 			}
