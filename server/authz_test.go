@@ -48,10 +48,17 @@ func setupOrg(e *env) fixtureUsers {
 	return f
 }
 
-var matrixRoles = []string{"owner", "admin", "member", "viewer", "orgadmin", "peer", "outsider", "anonymous"}
+// The owner's API keys are roles too: a key's scope caps the owner's level.
+var matrixRoles = []string{"owner", "admin", "member", "viewer", "orgadmin", "peer", "outsider", "anonymous", "ownerkey-read", "ownerkey-write"}
 
 // modelLevel is the permission table: the level a role has on a context.
 func modelLevel(kind, vis, role string) Level {
+	switch role {
+	case "ownerkey-read":
+		return min(modelLevel(kind, vis, "owner"), LevelRead)
+	case "ownerkey-write":
+		return min(modelLevel(kind, vis, "owner"), LevelWrite)
+	}
 	l := LevelNone
 	switch kind {
 	case "user": // the owner is a user; others reach it by grants only
@@ -120,6 +127,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f := setupOrg(e)
 	users := map[string]user{"owner": f.owner, "admin": f.admin, "member": f.member, "viewer": f.viewer,
 		"orgadmin": f.orgadmin, "peer": f.peer, "outsider": f.outsider}
+	for _, scope := range []string{"read", "write"} {
+		k := e.must(201, "POST", "/api/v1/me/keys", f.owner.token, map[string]any{"name": "matrix-" + scope, "scope": scope}).str("key")
+		users["ownerkey-"+scope] = user{name: "key", token: k}
+	}
 	combos := []struct{ kind, vis string }{
 		{"user", "private"}, {"user", "public"},
 		{"team", "private"}, {"team", "team"}, {"team", "org"}, {"team", "public"},
