@@ -27,7 +27,7 @@ type configKey struct {
 
 var configKeys = map[string]configKey{
 	"content.max_bytes": {content.DefaultMaxBytes, "largest memory content accepted, in bytes", checkPositiveInt},
-	"db.busy_timeout":   {"5s", "how long a write waits for another process's lock", checkDuration},
+	"db.busy_timeout":   {"10s", "how long a write waits for another process's lock", checkDuration},
 	"editor":            {"", "editor for `mem0 edit` (default: $VISUAL, then $EDITOR, then vi/notepad)", checkAny},
 	"color":             {"auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never", checkEnum("auto", "always", "never")},
 }

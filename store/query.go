@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -154,6 +156,86 @@ func (r reader) Search(ctx context.Context, query string, f Filter, highlight bo
 }
 
 func (r reader) search(ctx context.Context, match string, f Filter) ([]Result, error) {
+	want := f.Offset + f.Limit
+	if want > 1000 {
+		return r.searchJoined(ctx, match, f)
+	}
+	// Rank inside the full-text index first (ORDER BY rank lets FTS5 keep
+	// only the best rows and never touch the memories table for the rest),
+	// then read and filter just those rows. Filters may drop some, so ask
+	// for more than needed and widen until enough pass or none are left.
+	for k := max(4*want, 64); ; k *= 8 {
+		rows, err := r.q.QueryContext(ctx, `SELECT rowid, rank FROM memories_fts
+			WHERE memories_fts MATCH ? AND rank MATCH 'bm25(1.0, 2.0)' ORDER BY rank LIMIT ?`, match, k)
+		if err != nil {
+			return nil, mapErr(err, "search")
+		}
+		rank := map[int64]float64{}
+		var seqs []any
+		for rows.Next() {
+			var seq int64
+			var rk float64
+			if err := rows.Scan(&seq, &rk); err != nil {
+				rows.Close()
+				return nil, mapErr(err, "search")
+			}
+			rank[seq] = rk
+			seqs = append(seqs, seq)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err, "search")
+		}
+		res, err := r.resultsFor(ctx, seqs, rank, f)
+		if err != nil {
+			return nil, err
+		}
+		if len(res) >= want || len(seqs) < k {
+			if f.Offset >= len(res) {
+				return nil, nil
+			}
+			return res[f.Offset:min(len(res), want)], nil
+		}
+	}
+}
+
+// resultsFor reads the memories with the given seqs that pass f, best first.
+func (r reader) resultsFor(ctx context.Context, seqs []any, rank map[int64]float64, f Filter) ([]Result, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	where, args := f.where()
+	// "+m.context_id" keeps the planner on the rowid lookups instead of
+	// scanning the whole context through its index.
+	rows, err := r.q.QueryContext(ctx, `SELECT `+memoryColumns+` FROM memories m JOIN contexts c ON c.id = +m.context_id WHERE m.seq IN (`+placeholders(len(seqs))+`)`+where,
+		append(seqs, args...)...)
+	if err != nil {
+		return nil, mapErr(err, "search")
+	}
+	defer rows.Close()
+	var out []Result
+	for rows.Next() {
+		m, err := scanMemory(rows)
+		if err != nil {
+			return nil, mapErr(err, "search")
+		}
+		out = append(out, Result{Memory: m, Score: -rank[m.seq]})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err, "search")
+	}
+	slices.SortFunc(out, func(a, b Result) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return b.CreatedAt.Compare(a.CreatedAt)
+	})
+	return out, nil
+}
+
+// searchJoined ranks every match in one joined query: for requests too
+// large for the index-first path.
+func (r reader) searchJoined(ctx context.Context, match string, f Filter) ([]Result, error) {
 	where, args := f.where()
 	rows, err := r.q.QueryContext(ctx, `SELECT `+memoryColumns+`, bm25(memories_fts, 1.0, 2.0) AS rank
 		FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid JOIN contexts c ON c.id = m.context_id

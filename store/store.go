@@ -31,7 +31,7 @@ var migrationFS embed.FS
 // Options tune how the database is opened.
 type Options struct {
 	// BusyTimeout is how long a write waits for another process's lock
-	// before failing with ErrBusy. Zero means 5 seconds.
+	// before failing with ErrBusy. Zero means 10 seconds.
 	BusyTimeout time.Duration
 	// MaxContentBytes limits a memory's content (content.DefaultMaxBytes when 0).
 	MaxContentBytes int
@@ -71,7 +71,7 @@ type Tx struct {
 // up to date. The parent folder is created with mode 0700.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.BusyTimeout <= 0 {
-		opts.BusyTimeout = 5 * time.Second
+		opts.BusyTimeout = 10 * time.Second
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -81,14 +81,27 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, &dbError{what: "open " + path, sentinel: ErrUnwritable, cause: errors.New("it is a folder")}
+	} else if errors.Is(err, os.ErrNotExist) {
+		// Create the file first so that it, and the WAL files SQLite makes
+		// with the same mode, are readable by the user only.
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, &dbError{what: "create " + path, sentinel: ErrUnwritable, cause: err}
+		}
+		if f != nil {
+			f.Close()
+		}
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(opts.BusyTimeout.Milliseconds(), 10)+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "temp_store(MEMORY)") // statement journals stay off disk
-	q.Add("_pragma", "cache_size(-32768)") // up to 32 MiB of pages, allocated only as used
-	q.Set("_txlock", "immediate")          // take the write lock at BEGIN: no deadlocked upgrades
+	// A modest page cache: closing the database frees every cached page,
+	// one madvise at a time with modernc's allocator, so a big cache makes
+	// every short command slower at exit. Imports raise it for themselves.
+	q.Add("_pragma", "cache_size(-4096)")
+	q.Set("_txlock", "immediate") // take the write lock at BEGIN: no deadlocked upgrades
 	db, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		return nil, mapErr(err, "open "+path)

@@ -522,3 +522,47 @@ func TestConcurrentWritersFromManyStores(t *testing.T) {
 		t.Fatalf("%d memories, want %d", st.Memories, writers*each)
 	}
 }
+
+func TestSearchWidensWhenFiltersDropTopHits(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		for i := 0; i < 300; i++ {
+			// Short texts rank higher than the long one below.
+			if _, _, err := tx.AddMemory(ctx, NewMemory{Context: "busy", Content: fmt.Sprintf("deploy %d", i)}); err != nil {
+				return err
+			}
+		}
+		_, _, err := tx.AddMemory(ctx, NewMemory{Context: "quiet", Content: "a much longer note that also mentions deploy once among many other words"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := s.Search(ctx, "deploy", Filter{Contexts: []string{"quiet"}, Limit: 5}, false)
+	if err != nil || len(res) != 1 || res[0].Context != "quiet" {
+		t.Fatalf("filtered search: %v %+v", err, res)
+	}
+	res, _, _ = s.Search(ctx, "deploy", Filter{Limit: 10, Offset: 295}, false)
+	if len(res) != 6 {
+		t.Fatalf("offset near the end: %d results", len(res))
+	}
+	all, _, _ := s.Search(ctx, "deploy", Filter{}, false)
+	if len(all) != 301 || all[len(all)-1].Context != "quiet" {
+		t.Fatalf("unlimited search: %d", len(all))
+	}
+}
+
+func TestDatabaseIsPrivate(t *testing.T) {
+	if os.PathSeparator != '/' {
+		t.Skip("file modes are a POSIX matter")
+	}
+	s := openTest(t)
+	fi, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database mode %v, want 0600", fi.Mode().Perm())
+	}
+}

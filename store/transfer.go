@@ -171,6 +171,11 @@ func (s *Store) CheckRecord(rec *Record) error {
 // nothing. Memories without an id are added like `mem0 add`, duplicates
 // recognised by content.
 func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResult) error {
+	// A bulk import touches every index page: give this connection a
+	// larger page cache than everyday commands need.
+	if _, err := tx.q.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
+		return mapErr(err, "prepare import")
+	}
 	im := importer{tx: tx, res: res, ctxIDs: map[string]string{}}
 	for i := range recs {
 		rec := &recs[i]
