@@ -24,6 +24,7 @@ find_pgbin() {
 	if command -v postgres >/dev/null 2>&1; then dirname "$(command -v postgres)"; return 0; fi
 	return 1
 }
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 PGBIN=$(find_pgbin) || { echo "bench/server.sh: PostgreSQL not found; install postgresql-15" >&2; exit 1; }
 PGBENCH=$PGBIN/pgbench
 PSQL=$PGBIN/psql
@@ -157,6 +158,7 @@ ok() { awk -v v="$1" -v lim="$2" -v dir="$3" 'BEGIN {if ((dir == "le" && v <= li
 {
 	echo "## Sync server — $(date -u +%Y-%m-%d), $(nproc) cores, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on the same machine"
 	echo
+	echo "Load average before the run: $LOAD_BEFORE (other work on the machine skews these figures)."
 	echo "Server: $SERVER_KIND. Load: $LOADER, ${DUR}s per run, median of $REPS runs, authenticated with a JWT."
 	echo "Data: $REPS users × 10,000 memories; the search term matches $HITS of the caller's memories (limit 20 returned)."
 	echo
