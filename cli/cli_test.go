@@ -306,3 +306,23 @@ func TestCompletionsAreCurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestImportShowsProgressOnlyOnATerminal(t *testing.T) {
+	var lines strings.Builder
+	for i := 0; i < 6000; i++ {
+		lines.WriteString(`{"content": "imported note number ` + strings.Repeat("x", i%7) + `", "tags": ["n"], "metadata": {"i": "` + string(rune('a'+i%26)) + `"}, "kind": "note", "context": "imp", "id": ""}` + "\n")
+	}
+	for _, tty := range []bool{false, true} {
+		tf := newTestFactory(t, tty)
+		tf.IO.SetStdinTTY(false)
+		tf.in.WriteString(lines.String())
+		tf.mustRun(t, "import", "-")
+		hasBar := strings.Contains(tf.errOut.String(), "Importing [")
+		if hasBar != tty {
+			t.Fatalf("tty=%v: progress bar shown=%v\n%q", tty, hasBar, tf.errOut.String())
+		}
+		if !strings.Contains(tf.errOut.String(), "7 added, 0 updated, 5993 unchanged") {
+			t.Fatalf("import summary: %s", tf.errOut)
+		}
+	}
+}
