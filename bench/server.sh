@@ -128,7 +128,7 @@ SELECT $MEMCOLS, COALESCE(u.username, ''), l.level FROM memories m LEFT JOIN use
 EOF
 cat >"$WORK/search.sql" <<EOF
 $AUTHSQL
-WITH readable AS (SELECT context_id FROM mem0_member_contexts('$USERID') WHERE level > 0 UNION SELECT id FROM contexts WHERE visibility = 'public') SELECT $MEMCOLS, COALESCE(u.username, ''), ts_rank(m.tsv, query) AS rank FROM memories m LEFT JOIN users u ON u.id = m.author_id, websearch_to_tsquery('simple', '$WORD') query WHERE m.tsv @@ query AND NOT m.deleted AND m.context_id IN (SELECT context_id FROM readable) ORDER BY rank DESC, m.id DESC LIMIT 20;
+WITH readable AS (SELECT context_id FROM mem0_member_contexts('$USERID') WHERE level > 0 UNION SELECT id FROM contexts WHERE visibility = 'public'), scope AS (SELECT context_id FROM readable), q AS (SELECT uq, uq && string_agg(quote_literal('c' || replace(context_id::text, '-', '')), ' | ')::tsquery AS fq FROM scope, websearch_to_tsquery('simple', '$WORD') uq GROUP BY uq) SELECT $MEMCOLS, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank FROM q, memories m LEFT JOIN users u ON u.id = m.author_id WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id IN (SELECT context_id FROM scope) ORDER BY rank DESC, m.id DESC LIMIT 20;
 EOF
 
 declare -A RPS P99 TPS

@@ -367,13 +367,18 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 		only = &c.id
 	}
+	// The search vector carries a lexeme per context (migration 0003): the
+	// query is ANDed with the caller's readable contexts so the index only
+	// yields readable rows; the IN filter stays as the authoritative check.
 	rows, err := s.db.Query(r.Context(), `WITH readable AS (
 			SELECT context_id FROM mem0_member_contexts($1) WHERE $1::uuid IS NOT NULL AND level > 0
-			UNION SELECT id FROM contexts WHERE visibility = 'public')
-		SELECT `+memCols+`, COALESCE(u.username, ''), ts_rank(m.tsv, query) AS rank
-		FROM memories m LEFT JOIN users u ON u.id = m.author_id, websearch_to_tsquery('simple', $2) query
-		WHERE m.tsv @@ query AND NOT m.deleted AND m.context_id IN (SELECT context_id FROM readable)
-			AND ($3::uuid IS NULL OR m.context_id = $3)
+			UNION SELECT id FROM contexts WHERE visibility = 'public'),
+		scope AS (SELECT context_id FROM readable WHERE $3::uuid IS NULL OR context_id = $3),
+		q AS (SELECT uq, uq && string_agg(quote_literal('c' || replace(context_id::text, '-', '')), ' | ')::tsquery AS fq
+			FROM scope, websearch_to_tsquery('simple', $2) uq GROUP BY uq)
+		SELECT `+memCols+`, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank
+		FROM q, memories m LEFT JOIN users u ON u.id = m.author_id
+		WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id IN (SELECT context_id FROM scope)
 		ORDER BY rank DESC, m.id DESC LIMIT $4`, uidOf(p), text, only, limit)
 	if err != nil {
 		return err
