@@ -120,14 +120,17 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			s.observe(route, status, d)
+			lvl := slog.LevelInfo
+			if status >= 500 {
+				lvl = slog.LevelError
+			}
+			if !s.log.Enabled(r.Context(), lvl) {
+				return
+			}
 			attrs := []any{"request_id", ri.id, "method", r.Method, "route", route, "status", status,
 				"duration_ms", float64(d.Microseconds()) / 1000, "bytes", sw.bytes, "ip", ri.ip}
 			if ri.principal != nil {
 				attrs = append(attrs, "user_id", ri.principal.UserID.String())
-			}
-			lvl := slog.LevelInfo
-			if status >= 500 {
-				lvl = slog.LevelError
 			}
 			s.log.Log(r.Context(), lvl, "request", attrs...)
 		}()

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/VictoriaMetrics/metrics"
 )
 
 // initMetrics registers the gauges computed on scrape. Request counters and
@@ -19,9 +21,26 @@ func (s *Server) initMetrics() {
 	s.metrics.NewGauge("mem0_db_pool_empty_acquire_count", st(func() float64 { return float64(s.db.Stat().EmptyAcquireCount()) }))
 }
 
+type routeStatus struct {
+	route  string
+	status int
+}
+
+// observe counts a request. The metric handles are cached so the hot path
+// formats no names.
 func (s *Server) observe(route string, status int, d time.Duration) {
-	s.metrics.GetOrCreateCounter(fmt.Sprintf(`mem0_http_requests_total{route=%q,status="%s"}`, route, strconv.Itoa(status))).Inc()
-	s.metrics.GetOrCreatePrometheusHistogram(fmt.Sprintf(`mem0_http_request_duration_seconds{route=%q}`, route)).Update(d.Seconds())
+	c, ok := s.reqCounters.Load(routeStatus{route, status})
+	if !ok {
+		c, _ = s.reqCounters.LoadOrStore(routeStatus{route, status},
+			s.metrics.GetOrCreateCounter(fmt.Sprintf(`mem0_http_requests_total{route=%q,status="%s"}`, route, strconv.Itoa(status))))
+	}
+	c.(*metrics.Counter).Inc()
+	h, ok := s.reqHistograms.Load(route)
+	if !ok {
+		h, _ = s.reqHistograms.LoadOrStore(route,
+			s.metrics.GetOrCreatePrometheusHistogram(fmt.Sprintf(`mem0_http_request_duration_seconds{route=%q}`, route)))
+	}
+	h.(*metrics.PrometheusHistogram).Update(d.Seconds())
 }
 
 func (s *Server) countSyncOps(status string, n int) {

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -31,6 +32,8 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []route
 	metrics *metrics.Set
+	// cached metric handles (see observe)
+	reqCounters, reqHistograms sync.Map
 	limits  *limiters
 	// dummyHash is compared against when a login names an unknown user, so
 	// the answer takes as long as for a wrong password.
