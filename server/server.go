@@ -34,7 +34,7 @@ type Server struct {
 	metrics *metrics.Set
 	// cached metric handles (see observe)
 	reqCounters, reqHistograms sync.Map
-	limits  *limiters
+	limits                     *limiters
 	// dummyHash is compared against when a login names an unknown user, so
 	// the answer takes as long as for a wrong password.
 	dummyHash []byte
