@@ -136,16 +136,27 @@ func (s *Server) authJWT(ctx context.Context, tok string) (*Principal, error) {
 	}
 	p := &Principal{UserID: uid, SessionID: sid, Cap: LevelOwner}
 	// The session check makes logout and password changes take effect at
-	// once instead of when the access token expires.
-	err = s.db.QueryRow(ctx, `SELECT u.username, u.is_admin FROM sessions s JOIN users u ON u.id = s.user_id
+	// once instead of when the access token expires (see sessions.go).
+	if cs, ok := s.sessions.get(sid); ok && cs.uid == uid {
+		p.Username, p.IsAdmin = cs.username, cs.isAdmin
+		return p, nil
+	}
+	gen := s.sessions.begin()
+	var expires time.Time
+	err = s.db.QueryRow(ctx, `SELECT u.username, u.is_admin, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`, sid, uid).
-		Scan(&p.Username, &p.IsAdmin)
+		Scan(&p.Username, &p.IsAdmin, &expires)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, invalidToken("the session has ended; log in again")
 	}
 	if err != nil {
 		return nil, err
 	}
+	until := time.Now().Add(sessionTTL)
+	if expires.Before(until) {
+		until = expires
+	}
+	s.sessions.put(sid, cachedSession{uid: uid, username: p.Username, isAdmin: p.IsAdmin, until: until}, gen)
 	return p, nil
 }
 
@@ -431,8 +442,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 		return invalidToken("the refresh token is not valid")
 	}
 	var (
-		resp   *tokenResponse
-		reused bool
+		resp      *tokenResponse
+		reused    bool
+		reusedSID uuid.UUID
 	)
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
 		var (
@@ -459,8 +471,11 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 		if used != nil {
 			// A rotated token came back: someone holds a copy. End the
 			// whole family; the legitimate client logs in again.
-			reused = true
+			reused, reusedSID = true, sid
 			if _, err := tx.Exec(r.Context(), "UPDATE sessions SET revoked_at = now() WHERE id = $1", sid); err != nil {
+				return err
+			}
+			if err := notifyRevoked(r.Context(), tx, "session:"+sid.String()); err != nil {
 				return err
 			}
 			return s.audit(r.Context(), tx, auditEvent{actor: uid, actorName: u.Username, action: "session.refresh_reuse",
@@ -484,6 +499,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if reused {
+		s.sessions.evict("session:" + reusedSID.String())
 		s.metrics.GetOrCreateCounter(`mem0_auth_failures_total{kind="refresh_reuse"}`).Inc()
 		return invalidToken("the refresh token was already used; every session of this login has been ended")
 	}
@@ -495,13 +511,20 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := requireLogin(p); err != nil {
 		return err
 	}
-	if _, err := s.db.Exec(r.Context(), "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", p.SessionID); err != nil {
+	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(r.Context(), "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", p.SessionID); err != nil {
+			return err
+		}
+		if err := notifyRevoked(r.Context(), tx, "session:"+p.SessionID.String()); err != nil {
+			return err
+		}
+		return s.audit(r.Context(), tx, auditEvent{actor: p.UserID, actorName: p.Username, action: "user.logout",
+			targetType: "session", targetID: p.SessionID.String(), ip: info(r.Context()).ip})
+	})
+	if err != nil {
 		return err
 	}
-	if err := s.audit(r.Context(), s.db, auditEvent{actor: p.UserID, actorName: p.Username, action: "user.logout",
-		targetType: "session", targetID: p.SessionID.String(), ip: info(r.Context()).ip}); err != nil {
-		return err
-	}
+	s.sessions.evict("session:" + p.SessionID.String())
 	return noContent(w)
 }
 
@@ -548,6 +571,9 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 		if _, err := tx.Exec(r.Context(), "UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", p.UserID); err != nil {
 			return err
 		}
+		if err := notifyRevoked(r.Context(), tx, "user:"+p.UserID.String()); err != nil {
+			return err
+		}
 		if err := s.audit(r.Context(), tx, auditEvent{actor: p.UserID, actorName: p.Username, action: "user.password_change",
 			targetType: "user", targetID: p.UserID.String(), ip: ip}); err != nil {
 			return err
@@ -558,6 +584,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.sessions.evict("user:" + p.UserID.String())
 	return writeJSON(w, http.StatusOK, resp)
 }
 

@@ -124,8 +124,23 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 	if r1[0].Replayed || !r2[0].Replayed {
 		t.Fatalf("replay across instances: %+v %+v", r1, r2)
 	}
+	// Logout on one instance: the other has the session cached and drops it
+	// when the revocation notice arrives, milliseconds later.
+	e2.must(200, "GET", "/api/v1/me", a.token, nil)
 	e1.must(204, "POST", "/api/v1/auth/logout", a.token, nil)
-	e2.must(401, "GET", "/api/v1/me", a.token, nil)
+	start := time.Now()
+	if !waitFor(t, 2*time.Second, func() bool { return e2.do("GET", "/api/v1/me", a.token, nil).status == 401 }) {
+		t.Fatal("the other instance still accepts the logged-out session")
+	}
+	t.Logf("logout reached the other instance within %v", time.Since(start))
+	// A password change ends every session of the user on every instance.
+	b := e1.newUser("b")
+	b2 := e2.login(b)
+	e2.must(200, "GET", "/api/v1/me", b2.token, nil)
+	e1.must(200, "POST", "/api/v1/me/password", b.token, map[string]string{"current_password": "password-" + b.name, "new_password": "a-new-password"})
+	if !waitFor(t, 2*time.Second, func() bool { return e2.do("GET", "/api/v1/me", b2.token, nil).status == 401 }) {
+		t.Fatal("the other instance still accepts a session ended by a password change")
+	}
 }
 
 // Several instances starting at once apply each migration exactly once.

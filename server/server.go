@@ -35,6 +35,9 @@ type Server struct {
 	// cached metric handles (see observe)
 	reqCounters, reqHistograms sync.Map
 	limits                     *limiters
+	sessions                   *sessionCache
+	stopListen                 context.CancelFunc
+	listenDone                 chan struct{}
 	// dummyHash is compared against when a login names an unknown user, so
 	// the answer takes as long as for a wrong password.
 	dummyHash []byte
@@ -81,14 +84,22 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("database schema is at version %d, this server needs %d: run `mem0 server migrate`", v, latestVersion())
 	}
 	s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("mem0 timing equaliser"), cfg.BcryptCost)
+	s.sessions = newSessionCache()
+	lctx, cancel := context.WithCancel(context.Background())
+	s.stopListen, s.listenDone = cancel, make(chan struct{})
+	go s.listenRevocations(lctx, s.listenDone)
 	s.initMetrics()
 	s.mux = http.NewServeMux()
 	s.registerRoutes()
 	return s, nil
 }
 
-// Close releases the database pool.
-func (s *Server) Close() { s.db.Close() }
+// Close stops the revocation listener and releases the database pool.
+func (s *Server) Close() {
+	s.stopListen()
+	<-s.listenDone
+	s.db.Close()
+}
 
 // Handler is the server's root handler with every middleware applied.
 func (s *Server) Handler() http.Handler {
