@@ -28,6 +28,7 @@ network is needed.`,
 		&cobra.Group{ID: "memory", Title: "Memories:"},
 		&cobra.Group{ID: "context", Title: "Contexts:"},
 		&cobra.Group{ID: "data", Title: "Data and settings:"},
+		&cobra.Group{ID: "team", Title: "Team:"},
 	)
 	for _, c := range []*cobra.Command{
 		NewCmdAdd(f, nil), NewCmdSearch(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil),
@@ -46,6 +47,9 @@ network is needed.`,
 		c.GroupID = "data"
 		root.AddCommand(c)
 	}
+	srv := NewCmdServer(f, nil)
+	srv.GroupID = "team"
+	root.AddCommand(srv)
 	return root
 }
 
