@@ -121,13 +121,14 @@ USERID=$("$PSQL" -At -h 127.0.0.1 -p "$PGPORT" -U postgres -d mem0bench -c "SELE
 
 WORD=kubectl
 MEMCOLS="m.id, m.context_id, m.kind, m.content, m.metadata, m.tags, m.source, m.author_id, m.created_at, m.updated_at, m.device_id, m.version, m.deleted, m.seq"
-# The server checks a session in the database once per 10 s (then caches it
-# until a revocation notice), so per request the equivalent SQL is the query alone.
+# The server checks a session, and computes a caller's readable contexts, in
+# the database once per 10 s (then caches them until a revocation or access
+# change notice), so per request the equivalent SQL is the route's query alone.
 cat >"$WORK/get.sql" <<EOF
 SELECT $MEMCOLS, COALESCE(u.username, ''), l.level FROM memories m LEFT JOIN users u ON u.id = m.author_id, LATERAL (SELECT mem0_level(m.context_id, '$USERID') AS level) l WHERE m.id = '$MEMORY' AND l.level > 0;
 EOF
 cat >"$WORK/search.sql" <<EOF
-WITH readable AS (SELECT context_id FROM mem0_member_contexts('$USERID') WHERE level > 0 UNION SELECT id FROM contexts WHERE visibility = 'public'), scope AS (SELECT context_id FROM readable), q AS (SELECT uq, uq && string_agg(quote_literal('c' || replace(context_id::text, '-', '')), ' | ')::tsquery AS fq FROM scope, websearch_to_tsquery('simple', '$WORD') uq GROUP BY uq) SELECT $MEMCOLS, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank FROM q, memories m LEFT JOIN users u ON u.id = m.author_id WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id IN (SELECT context_id FROM scope) ORDER BY rank DESC, m.id DESC LIMIT 20;
+WITH q AS (SELECT uq, uq && string_agg(quote_literal('c' || replace(id::text, '-', '')), ' | ')::tsquery AS fq FROM unnest(ARRAY['$CONTEXT']::uuid[]) id, websearch_to_tsquery('simple', '$WORD') uq GROUP BY uq) SELECT $MEMCOLS, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank FROM q, memories m LEFT JOIN users u ON u.id = m.author_id WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id = ANY(ARRAY['$CONTEXT']::uuid[]) ORDER BY rank DESC, m.id DESC LIMIT 20;
 EOF
 
 declare -A RPS P99 TPS

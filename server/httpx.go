@@ -40,6 +40,7 @@ type route struct {
 	auth                     authMode
 	body                     bool  // takes a JSON body
 	bodyLimit                int64 // 0: cfg.MaxBodyBytes
+	acl                      bool  // changes who can read what: drop cached readable sets
 	h                        handlerFunc
 }
 
@@ -212,6 +213,11 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			return rt.h(w, r)
 		}()
+		if rt.acl {
+			// This instance forgets at once; the others when the trigger's
+			// NOTIFY arrives (migration 0004).
+			s.sessions.evict("acl")
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 		}

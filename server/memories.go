@@ -367,23 +367,29 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 		only = &c.id
 	}
-	// The search vector carries a lexeme per context (migration 0003): the
-	// query is ANDed with the caller's readable contexts so the index only
-	// yields readable rows; the IN filter stays as the authoritative check.
-	rows, err := s.db.Query(r.Context(), `WITH readable AS (
-			SELECT context_id FROM mem0_member_contexts($1) WHERE $1::uuid IS NOT NULL AND level > 0
-			UNION SELECT id FROM contexts WHERE visibility = 'public'),
-		scope AS (SELECT context_id FROM readable WHERE $3::uuid IS NULL OR context_id = $3),
-		q AS (SELECT uq, uq && string_agg(quote_literal('c' || replace(context_id::text, '-', '')), ' | ')::tsquery AS fq
-			FROM scope, websearch_to_tsquery('simple', $2) uq GROUP BY uq)
-		SELECT `+memCols+`, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank
-		FROM q, memories m LEFT JOIN users u ON u.id = m.author_id
-		WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id IN (SELECT context_id FROM scope)
-		ORDER BY rank DESC, m.id DESC LIMIT $4`, uidOf(p), text, only, limit)
-	if err != nil {
+	ids := []uuid.UUID{}
+	if only != nil {
+		ids = append(ids, *only) // loadContext checked it is readable
+	} else if ids, err = s.readableContexts(r.Context(), p); err != nil {
 		return err
 	}
 	out := []searchHit{}
+	if len(ids) == 0 {
+		return writeJSON(w, http.StatusOK, map[string]any{"results": out})
+	}
+	// The search vector carries a lexeme per context (migration 0003): the
+	// query is ANDed with the readable contexts so the index yields only
+	// readable rows; the = ANY filter stays as the authoritative check.
+	rows, err := s.db.Query(r.Context(), `WITH q AS (
+			SELECT uq, uq && string_agg(quote_literal('c' || replace(id::text, '-', '')), ' | ')::tsquery AS fq
+			FROM unnest($1::uuid[]) id, websearch_to_tsquery('simple', $2) uq GROUP BY uq)
+		SELECT `+memCols+`, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank
+		FROM q, memories m LEFT JOIN users u ON u.id = m.author_id
+		WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id = ANY($1)
+		ORDER BY rank DESC, m.id DESC LIMIT $3`, ids, text, limit)
+	if err != nil {
+		return err
+	}
 	for rows.Next() {
 		m := &memState{}
 		var a string

@@ -124,6 +124,22 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 	if r1[0].Replayed || !r2[0].Replayed {
 		t.Fatalf("replay across instances: %+v %+v", r1, r2)
 	}
+	// Unsharing on one instance: the other's cached readable set goes when
+	// the trigger's notice arrives, so its search stops finding the memory.
+	bob := e1.newUser("bob")
+	gid := e1.must(201, "POST", "/api/v1/contexts/"+cid+"/grants", a.token, map[string]any{"grantee": map[string]string{"kind": "user", "name": bob.name}, "level": "read"}).str("id")
+	found := func() int {
+		var out struct{ Results []any }
+		e2.must(200, "GET", "/api/v1/search?q=once", bob.token, nil).json(&out)
+		return len(out.Results)
+	}
+	if !waitFor(t, 2*time.Second, func() bool { return found() == 1 }) {
+		t.Fatal("the other instance never saw the share")
+	}
+	e1.must(204, "DELETE", "/api/v1/contexts/"+cid+"/grants/"+gid, a.token, nil)
+	if !waitFor(t, 2*time.Second, func() bool { return found() == 0 }) {
+		t.Fatal("the other instance still searches an unshared context")
+	}
 	// Logout on one instance: the other has the session cached and drops it
 	// when the revocation notice arrives, milliseconds later.
 	e2.must(200, "GET", "/api/v1/me", a.token, nil)

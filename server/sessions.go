@@ -32,13 +32,44 @@ type cachedSession struct {
 }
 
 type sessionCache struct {
-	mu      sync.Mutex
-	m       map[uuid.UUID]cachedSession
-	gen     uint64 // bumped by every eviction, so a lookup racing one is not cached
-	healthy bool
+	mu       sync.Mutex
+	m        map[uuid.UUID]cachedSession
+	readable map[uuid.UUID]cachedReadable // by user id; uuid.Nil for anonymous
+	gen      uint64                       // bumped by every eviction, so a lookup racing one is not cached
+	healthy  bool
 }
 
-func newSessionCache() *sessionCache { return &sessionCache{m: map[uuid.UUID]cachedSession{}} }
+// cachedReadable is the set of contexts a caller can read (search uses it).
+type cachedReadable struct {
+	ids   []uuid.UUID
+	until time.Time
+}
+
+func newSessionCache() *sessionCache {
+	return &sessionCache{m: map[uuid.UUID]cachedSession{}, readable: map[uuid.UUID]cachedReadable{}}
+}
+
+func (c *sessionCache) getReadable(uid uuid.UUID) ([]uuid.UUID, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.readable[uid]
+	if !ok || !c.healthy || time.Now().After(r.until) {
+		return nil, false
+	}
+	return r.ids, true
+}
+
+func (c *sessionCache) putReadable(uid uuid.UUID, ids []uuid.UUID, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.healthy || gen != c.gen {
+		return
+	}
+	if len(c.readable) > 100_000 {
+		clear(c.readable)
+	}
+	c.readable[uid] = cachedReadable{ids: ids, until: time.Now().Add(sessionTTL)}
+}
 
 func (c *sessionCache) get(sid uuid.UUID) (cachedSession, bool) {
 	c.mu.Lock()
@@ -69,11 +100,16 @@ func (c *sessionCache) put(sid uuid.UUID, cs cachedSession, gen uint64) {
 	c.m[sid] = cs
 }
 
-// evict handles a revocation notice: "session:<id>" or "user:<id>".
+// evict handles a notice: "session:<id>", "user:<id>", or "acl" (someone's
+// access changed: every cached readable set goes).
 func (c *sessionCache) evict(payload string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	if payload == "acl" {
+		clear(c.readable)
+		return
+	}
 	kind, id, _ := strings.Cut(payload, ":")
 	u, err := uuid.Parse(id)
 	switch {
@@ -96,6 +132,7 @@ func (c *sessionCache) setHealthy(ok bool) {
 	c.healthy = ok
 	c.gen++
 	clear(c.m)
+	clear(c.readable)
 }
 
 // notifyRevoked tells every instance (this one included) in tx's commit.
@@ -131,4 +168,29 @@ func (s *Server) listenRevocations(ctx context.Context, done chan<- struct{}) {
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// readableContexts is the caller's readable set: their sync set
+// (mem0_member_contexts) and every public context; anonymous callers get the
+// public ones. Cached like sessions.
+func (s *Server) readableContexts(ctx context.Context, p *Principal) ([]uuid.UUID, error) {
+	key := uuid.Nil
+	if p != nil {
+		key = p.UserID
+	}
+	if ids, ok := s.sessions.getReadable(key); ok {
+		return ids, nil
+	}
+	gen := s.sessions.begin()
+	rows, err := s.db.Query(ctx, `SELECT context_id FROM mem0_member_contexts($1) WHERE $1::uuid IS NOT NULL AND level > 0
+		UNION SELECT id FROM contexts WHERE visibility = 'public'`, uidOf(p))
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, err
+	}
+	s.sessions.putReadable(key, ids, gen)
+	return ids, nil
 }
