@@ -62,7 +62,7 @@ echo "building..." >&2
 go build -o "$WORK/loadgen" ./bench/loadgen
 SERVER=()
 if [ -d cmd/mem0 ] && go build -o "$WORK/mem0" ./cmd/mem0 2>/dev/null && "$WORK/mem0" server --help >/dev/null 2>&1; then
-	SERVER=("$WORK/mem0" server --rate-limit 1000000000)
+	SERVER=("$WORK/mem0" server --rate-limit 1000000000 --log-level warn)
 	SERVER_KIND="mem0 server"
 else
 	go build -o "$WORK/serverbench" ./bench/serverbench

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -41,12 +42,21 @@ func TestServerConfigPrecedence(t *testing.T) {
 
 func TestServerRefusesToStartWithoutDatabaseOrKey(t *testing.T) {
 	tf := newTestFactory(t, false)
-	if code := tf.run(t, "server"); code != 1 {
-		// Only reachable once the lead registers the command; until then
-		// `server` is an unknown command (exit 2).
-		if code != 2 {
-			t.Fatalf("exit %d", code)
-		}
-		t.Skip("mem0 server is not registered on the root command yet")
+	if code := tf.run(t, "server"); code != 1 || !strings.Contains(tf.errOut.String(), "MEM0_DATABASE_URL") {
+		t.Fatalf("no database: exit %d: %s", code, tf.errOut)
+	}
+	tf.env["MEM0_DATABASE_URL"] = "postgres://mem0:s3cret@127.0.0.1:1/mem0"
+	if code := tf.run(t, "server"); code != 1 || !strings.Contains(tf.errOut.String(), "MEM0_JWT_KEY") {
+		t.Fatalf("no key: exit %d: %s", code, tf.errOut)
+	}
+	if code := tf.run(t, "server", "--registration", "sometimes"); code != 1 {
+		t.Fatalf("bad registration: exit %d", code)
+	}
+	if code := tf.run(t, "server", "--log-level", "loud"); code != 2 {
+		t.Fatalf("bad log level: exit %d", code)
+	}
+	tf.env["MEM0_JWT_KEY"] = "0123456789abcdef0123456789abcdef"
+	if code := tf.run(t, "server", "migrate"); code != 1 || strings.Contains(tf.errOut.String(), "s3cret") {
+		t.Fatalf("unreachable database: exit %d: %s", code, tf.errOut)
 	}
 }
