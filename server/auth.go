@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -122,7 +123,7 @@ func (s *Server) parseAccessToken(tok string) (*accessClaims, error) {
 }
 
 func (s *Server) authJWT(ctx context.Context, tok string) (*Principal, error) {
-	c, err := s.parseAccessToken(tok)
+	c, err := s.verified.parse(tok, s.parseAccessToken)
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, invalidToken("the access token has expired; refresh it")
@@ -763,4 +764,37 @@ func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, map[string]any{"code": code, "expires_at": exp.UTC()})
+}
+
+// tokenCache remembers access tokens that verified, by their exact text, so
+// a client sending the same token again is not re-verified (HMAC and JSON)
+// on every request. Expiry is still checked on every use.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]*accessClaims
+}
+
+func (tc *tokenCache) parse(tok string, verify func(string) (*accessClaims, error)) (*accessClaims, error) {
+	tc.mu.Lock()
+	c, ok := tc.m[tok]
+	tc.mu.Unlock()
+	if ok {
+		if c.ExpiresAt != nil && time.Now().Before(c.ExpiresAt.Time) {
+			return c, nil
+		}
+		tc.mu.Lock()
+		delete(tc.m, tok)
+		tc.mu.Unlock()
+	}
+	c, err := verify(tok)
+	if err != nil {
+		return nil, err
+	}
+	tc.mu.Lock()
+	if tc.m == nil || len(tc.m) >= 10_000 {
+		tc.m = map[string]*accessClaims{}
+	}
+	tc.m[tok] = c
+	tc.mu.Unlock()
+	return c, nil
 }

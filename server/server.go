@@ -36,6 +36,7 @@ type Server struct {
 	reqCounters, reqHistograms sync.Map
 	limits                     *limiters
 	sessions                   *sessionCache
+	verified                   tokenCache
 	stopListen                 context.CancelFunc
 	listenDone                 chan struct{}
 	// dummyHash is compared against when a login names an unknown user, so
