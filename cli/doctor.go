@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -69,8 +70,11 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	}
 	s, err := f.Store(ctx)
 	if err != nil {
-		rep.Problems = append(rep.Problems, store.Problem{Check: "open", Message: Explain(err, p.Database()),
-			Fix: "move the file aside (mem0 starts a new one) and import your last export"})
+		fix := "move the file aside (mem0 starts a new one) and import your last export"
+		if errors.Is(err, store.ErrTooNew) {
+			fix = "install the newer mem0 that made this database"
+		}
+		rep.Problems = append(rep.Problems, store.Problem{Check: "open", Message: Explain(err, p.Database()), Fix: fix})
 		return finishDoctor(f, opts, rep)
 	}
 	problems, err := s.Check(ctx)
