@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -133,6 +135,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if _, err := c.signingKey(); err != nil {
 		return err
 	}
+	tuneGC()
 	if err := Migrate(ctx, c.DatabaseURL); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -188,4 +191,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// tuneGC trades some of the memory budget (150 MB RSS) for CPU: the garbage
+// collector runs at 4x the live heap instead of 2x, with a soft limit of
+// 120 MB so it works harder before the budget is reached. GOGC and
+// GOMEMLIMIT in the environment win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(120 << 20)
+	}
 }
