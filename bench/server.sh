@@ -62,7 +62,7 @@ echo "building..." >&2
 go build -o "$WORK/loadgen" ./bench/loadgen
 SERVER=()
 if [ -d cmd/mem0 ] && go build -o "$WORK/mem0" ./cmd/mem0 2>/dev/null && "$WORK/mem0" server --help >/dev/null 2>&1; then
-	SERVER=("$WORK/mem0" server --rate-limit 1000000000 --log-level warn)
+	SERVER=("$WORK/mem0" server --registration open --rate-limit 1000000000 --log-level warn)
 	SERVER_KIND="mem0 server"
 else
 	go build -o "$WORK/serverbench" ./bench/serverbench
@@ -83,7 +83,8 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 # load below uses the last user's token, memory and context.
 PUSHES=() FULLS=()
 for _ in $(seq "$REPS"); do
-	eval "$("$WORK/loadgen" setup -url "$BASE" -n 10000 -batch 500)"
+	vars=$("$WORK/loadgen" setup -url "$BASE" -n 10000 -batch 500) || { echo "bench/server.sh: seeding failed" >&2; exit 1; }
+	eval "$vars"
 	PUSHES+=("$PUSH_MS")
 	FULLS+=("$FULLPULL_MS")
 done
@@ -95,7 +96,8 @@ if [ -n "${BENCH_HOLD:-}" ]; then # keep everything up for manual experiments
 	echo "DB=$DB BASE=$BASE TOKEN=$TOKEN MEMORY=$MEMORY PGPORT=$PGPORT" >"$BENCH_HOLD"
 	while :; do sleep 1; done
 fi
-eval "$("$WORK/loadgen" pull -url "$BASE" -token "$TOKEN" -reps 300)"
+vars=$("$WORK/loadgen" pull -url "$BASE" -token "$TOKEN" -reps 300) || { echo "bench/server.sh: no-op pull failed" >&2; exit 1; }
+eval "$vars"
 
 # wrk's latency figures carry units; normalise to ms.
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f\n", v}'; }
