@@ -130,7 +130,7 @@ cat >"$WORK/get.sql" <<EOF
 SELECT $MEMCOLS, COALESCE(u.username, ''), l.level FROM memories m LEFT JOIN users u ON u.id = m.author_id, LATERAL (SELECT mem0_level(m.context_id, '$USERID') AS level) l WHERE m.id = '$MEMORY' AND l.level > 0;
 EOF
 cat >"$WORK/search.sql" <<EOF
-WITH q AS (SELECT uq, uq && string_agg(quote_literal('c' || replace(id::text, '-', '')), ' | ')::tsquery AS fq FROM unnest(ARRAY['$CONTEXT']::uuid[]) id, websearch_to_tsquery('simple', '$WORD') uq GROUP BY uq) SELECT $MEMCOLS, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank FROM q, memories m LEFT JOIN users u ON u.id = m.author_id WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id = ANY(ARRAY['$CONTEXT']::uuid[]) ORDER BY rank DESC, m.id DESC LIMIT 20;
+WITH q AS (SELECT uq, uq && string_agg(quote_literal('c' || replace(id::text, '-', '')), ' | ')::tsquery AS fq FROM unnest(ARRAY['$CONTEXT']::uuid[]) id, websearch_to_tsquery('simple', '$WORD') uq GROUP BY uq) SELECT $MEMCOLS, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank FROM q, memories m LEFT JOIN users u ON u.id = m.author_id WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND (m.context_id = ANY(ARRAY['$CONTEXT']::uuid[])) IS TRUE ORDER BY rank DESC, m.id DESC LIMIT 20;
 EOF
 
 declare -A RPS P99 TPS

@@ -380,12 +380,14 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	// The search vector carries a lexeme per context (migration 0003): the
 	// query is ANDed with the readable contexts so the index yields only
 	// readable rows; the = ANY filter stays as the authoritative check.
+	// "IS TRUE" keeps the planner from also scanning the context's whole
+	// btree range into a BitmapAnd (5x slower on a 10,000-memory context).
 	rows, err := s.db.Query(r.Context(), `WITH q AS (
 			SELECT uq, uq && string_agg(quote_literal('c' || replace(id::text, '-', '')), ' | ')::tsquery AS fq
 			FROM unnest($1::uuid[]) id, websearch_to_tsquery('simple', $2) uq GROUP BY uq)
 		SELECT `+memCols+`, COALESCE(u.username, ''), ts_rank(m.tsv, q.uq) AS rank
 		FROM q, memories m LEFT JOIN users u ON u.id = m.author_id
-		WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND m.context_id = ANY($1)
+		WHERE numnode(q.uq) > 0 AND m.tsv @@ q.fq AND NOT m.deleted AND (m.context_id = ANY($1)) IS TRUE
 		ORDER BY rank DESC, m.id DESC LIMIT $3`, ids, text, limit)
 	if err != nil {
 		return err
