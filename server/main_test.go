@@ -191,3 +191,11 @@ func (e *env) send(req *http.Request) resp {
 }
 
 func pgtestDB(t testing.TB) string { return pgtest.NewDatabase(t) }
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
