@@ -121,10 +121,14 @@ func (e *missingError) Error() string { return e.msg }
 // binDir finds the directory holding initdb and postgres: $MEM0_PG_BIN,
 // /usr/lib/postgresql/15/bin, the newest /usr/lib/postgresql/*/bin, PATH.
 func binDir() (string, error) {
-	var cands []string
 	if d := os.Getenv("MEM0_PG_BIN"); d != "" {
-		cands = append(cands, d)
+		// An explicit choice is not second-guessed.
+		if isFile(filepath.Join(d, "initdb")) && isFile(filepath.Join(d, "postgres")) {
+			return d, nil
+		}
+		return "", &missingError{"MEM0_PG_BIN=" + d + " holds no initdb and postgres"}
 	}
+	var cands []string
 	cands = append(cands, "/usr/lib/postgresql/15/bin")
 	if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin"); len(m) > 0 {
 		sort.Sort(sort.Reverse(sort.StringSlice(m)))
