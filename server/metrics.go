@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/VictoriaMetrics/metrics"
 )
 
 // initMetrics registers the gauges computed on scrape. Request counters and
@@ -34,13 +32,13 @@ func (s *Server) observe(route string, status int, d time.Duration) {
 		c, _ = s.reqCounters.LoadOrStore(routeStatus{route, status},
 			s.metrics.GetOrCreateCounter(fmt.Sprintf(`mem0_http_requests_total{route=%q,status="%s"}`, route, strconv.Itoa(status))))
 	}
-	c.(*metrics.Counter).Inc()
+	c.(*promCounter).Inc()
 	h, ok := s.reqHistograms.Load(route)
 	if !ok {
 		h, _ = s.reqHistograms.LoadOrStore(route,
 			s.metrics.GetOrCreatePrometheusHistogram(fmt.Sprintf(`mem0_http_request_duration_seconds{route=%q}`, route)))
 	}
-	h.(*metrics.PrometheusHistogram).Update(d.Seconds())
+	h.(*promHistogram).Update(d.Seconds())
 }
 
 func (s *Server) countSyncOps(status string, n int) {

@@ -20,7 +20,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -33,7 +32,7 @@ type Server struct {
 	key     []byte
 	mux     *http.ServeMux
 	routes  []route
-	metrics *metrics.Set
+	metrics *promSet
 	// cached metric handles (see observe)
 	reqCounters, reqHistograms sync.Map
 	limits                     *limiters
@@ -78,7 +77,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("database %s:%d/%s is unreachable: %w", pcfg.ConnConfig.Host, pcfg.ConnConfig.Port, pcfg.ConnConfig.Database, err)
 	}
-	s := &Server{cfg: cfg, log: log, db: db, key: key, metrics: metrics.NewSet(), limits: newLimiters()}
+	s := &Server{cfg: cfg, log: log, db: db, key: key, metrics: newPromSet(), limits: newLimiters()}
 	if v, err := s.schemaVersion(ctx); err != nil || v != latestVersion() {
 		db.Close()
 		if err != nil {
