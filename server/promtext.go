@@ -35,17 +35,19 @@ func (c *promCounter) Add(n int) { c.n.Add(uint64(n)) }
 var histogramBuckets = [...]float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
 type promHistogram struct {
-	mu     sync.Mutex
-	counts [len(histogramBuckets) + 1]uint64 // the last is +Inf
-	sum    float64
+	counts [len(histogramBuckets) + 1]atomic.Uint64 // the last is +Inf
+	sum    atomic.Uint64                            // float64 bits
 }
 
+// Update records v without locks (every request calls it).
 func (h *promHistogram) Update(v float64) {
-	i := sort.SearchFloat64s(histogramBuckets[:], v)
-	h.mu.Lock()
-	h.counts[i]++
-	h.sum += v
-	h.mu.Unlock()
+	h.counts[sort.SearchFloat64s(histogramBuckets[:], v)].Add(1)
+	for {
+		old := h.sum.Load()
+		if h.sum.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+			return
+		}
+	}
 }
 
 func (s *promSet) GetOrCreateCounter(name string) *promCounter {
@@ -129,9 +131,11 @@ func (s *promSet) WritePrometheus(w io.Writer) {
 	for name, h := range hists {
 		f, labels := splitName(name)
 		types[f] = "histogram"
-		h.mu.Lock()
-		counts, sum := h.counts, h.sum
-		h.mu.Unlock()
+		var counts [len(histogramBuckets) + 1]uint64
+		for i := range counts {
+			counts[i] = h.counts[i].Load()
+		}
+		sum := math.Float64frombits(h.sum.Load())
 		var b strings.Builder
 		var cum uint64
 		for i, le := range histogramBuckets {
