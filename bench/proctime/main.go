@@ -1,6 +1,8 @@
 // Command proctime runs a command line many times as whole processes and
-// prints the median and 90th percentile wall time and the peak RSS, as one
-// tab-separated line: label, runs, median ms, p90 ms, max RSS MB.
+// prints the median and 90th percentile wall time, the median CPU time
+// (user + system: less sensitive than wall time to other work on a busy
+// machine) and the peak RSS, as one tab-separated line: label, runs,
+// median ms, p90 ms, max RSS MB, median CPU ms.
 //
 // Every "{i}" in the arguments is replaced by the run number, so a command
 // can add a different text each time. Runs go one after another after
@@ -28,7 +30,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: proctime [-runs N] [-warmup N] [-label L] command [args...]")
 		os.Exit(2)
 	}
-	var times []float64
+	var times, cpu []float64
 	var maxRSS int64
 	for i := 0; i < *warmup+*runs; i++ {
 		argv := make([]string, len(args))
@@ -46,18 +48,25 @@ func main() {
 		elapsed := time.Since(start)
 		if i >= *warmup {
 			times = append(times, float64(elapsed.Microseconds())/1000)
+			cpu = append(cpu, float64((cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime()).Microseconds())/1000)
 			maxRSS = max(maxRSS, peakRSS(cmd.ProcessState))
 		}
 	}
 	slices.Sort(times)
-	med := times[len(times)/2]
-	if len(times)%2 == 0 {
-		med = (times[len(times)/2-1] + times[len(times)/2]) / 2
-	}
+	med := median(times)
 	p90 := times[min(len(times)-1, len(times)*9/10)]
 	name := *label
 	if name == "" {
 		name = strings.Join(args, " ")
 	}
-	fmt.Printf("%s\t%d\t%.2f\t%.2f\t%.1f\n", name, len(times), med, p90, float64(maxRSS)/1024)
+	fmt.Printf("%s\t%d\t%.2f\t%.2f\t%.1f\t%.2f\n", name, len(times), med, p90, float64(maxRSS)/1024, median(cpu))
+}
+
+// median of xs, which it sorts.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	if len(xs)%2 == 0 {
+		return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+	}
+	return xs[len(xs)/2]
 }
