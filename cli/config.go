@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/mem0dev/mem0/server"
 	"github.com/mem0dev/mem0/store/content"
 )
 
@@ -30,6 +31,16 @@ var configKeys = map[string]configKey{
 	"db.busy_timeout":   {"10s", "how long a write waits for another process's lock", checkDuration},
 	"editor":            {"", "editor for `mem0 edit` (default: $VISUAL, then $EDITOR, then vi/notepad)", checkAny},
 	"color":             {"auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never", checkEnum("auto", "always", "never")},
+
+	// mem0 server; the database URL and the signing key are secrets and
+	// come only from the environment (MEM0_DATABASE_URL, MEM0_JWT_KEY) or a
+	// key file, never from this file.
+	"server.listen":       {server.DefaultListen, "mem0 server: address to listen on", checkAny},
+	"server.registration": {server.RegistrationClosed, "mem0 server: who may register: open, closed or invite", checkEnum(server.RegistrationOpen, server.RegistrationClosed, server.RegistrationInvite)},
+	"server.tls_cert":     {"", "mem0 server: TLS certificate file (with server.tls_key)", checkAny},
+	"server.tls_key":      {"", "mem0 server: TLS key file (with server.tls_cert)", checkAny},
+	"server.jwt_key_file": {"", "mem0 server: file holding the token signing key", checkAny},
+	"server.trust_proxy":  {"false", "mem0 server: trust X-Forwarded-For from a reverse proxy", checkEnum("true", "false")},
 }
 
 func checkAny(s string) (any, error) { return s, nil }
