@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -140,6 +141,9 @@ func (c *Config) signingKey() ([]byte, error) {
 		raw := make([]byte, 48)
 		rand.Read(raw)
 		key := base64.RawURLEncoding.EncodeToString(raw)
+		if err := os.MkdirAll(filepath.Dir(c.JWTKeyFile), 0o700); err != nil {
+			return nil, fmt.Errorf("create JWT key file: %w", err)
+		}
 		f, err := os.OpenFile(c.JWTKeyFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("create JWT key file: %w", err)
