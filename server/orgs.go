@@ -366,68 +366,6 @@ func (s *Server) orgGroup(ctx context.Context, tx pgx.Tx, r *http.Request, p *Pr
 	return membership{table: "org_members", col: "org_id", id: o.id, org: o.id, kind: "org", mgmt: o.role}, nil
 }
 
-func (s *Server) handleSetOrgMember(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	var req roleRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	role, err := parseRole(req.Role)
-	if err != nil {
-		return err
-	}
-	var m memberJSON
-	err = pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		g, err := s.orgGroup(r.Context(), tx, r, p)
-		if err != nil {
-			return err
-		}
-		m, err = s.setRole(r.Context(), tx, p, g, r.PathValue("user"), role, info(r.Context()).ip)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
-}
-
-func (s *Server) handleRemoveOrgMember(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		g, err := s.orgGroup(r.Context(), tx, r, p)
-		if err != nil {
-			return err
-		}
-		if err := authorize(p, g.mgmt, ActOrgManage); err != nil {
-			return err
-		}
-		uid, err := s.userByName(r.Context(), tx, r.PathValue("user"))
-		if err != nil {
-			return err
-		}
-		return s.removeMember(r.Context(), tx, p, g, uid, r.PathValue("user"), info(r.Context()).ip)
-	})
-	if err != nil {
-		return err
-	}
-	return noContent(w)
-}
-
-func (s *Server) handleLeaveOrg(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		g, err := s.orgGroup(r.Context(), tx, r, p)
-		if err != nil {
-			return err
-		}
-		return s.removeMember(r.Context(), tx, p, g, p.UserID, p.Username, info(r.Context()).ip)
-	})
-	if err != nil {
-		return err
-	}
-	return noContent(w)
-}
-
 // ---- teams ----
 
 type team struct {
@@ -636,64 +574,77 @@ func (s *Server) teamGroup(ctx context.Context, tx pgx.Tx, r *http.Request, p *P
 	return membership{table: "team_members", col: "team_id", id: t.id, org: t.orgID, kind: "team", mgmt: t.mgmt()}, nil
 }
 
-func (s *Server) handleSetTeamMember(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	var req roleRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	role, err := parseRole(req.Role)
-	if err != nil {
-		return err
-	}
-	var m memberJSON
-	err = pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		g, err := s.teamGroup(r.Context(), tx, r, p)
+// groupLoader finds the org or team a membership route names, with the
+// caller's management level in it.
+type groupLoader func(ctx context.Context, tx pgx.Tx, r *http.Request, p *Principal) (membership, error)
+
+// handleSetMember adds a member or changes a role, in an org or a team.
+func (s *Server) handleSetMember(load groupLoader) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := principal(r)
+		var req roleRequest
+		if err := decode(r, &req); err != nil {
+			return err
+		}
+		role, err := parseRole(req.Role)
 		if err != nil {
 			return err
 		}
-		m, err = s.setRole(r.Context(), tx, p, g, r.PathValue("user"), role, info(r.Context()).ip)
-		return err
-	})
-	if err != nil {
-		return err
+		var m memberJSON
+		err = pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+			g, err := load(r.Context(), tx, r, p)
+			if err != nil {
+				return err
+			}
+			m, err = s.setRole(r.Context(), tx, p, g, r.PathValue("user"), role, info(r.Context()).ip)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, m)
 	}
-	return writeJSON(w, http.StatusOK, m)
 }
 
-func (s *Server) handleRemoveTeamMember(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		g, err := s.teamGroup(r.Context(), tx, r, p)
+// handleRemoveMember removes someone else from an org or a team.
+func (s *Server) handleRemoveMember(load groupLoader) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := principal(r)
+		err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+			g, err := load(r.Context(), tx, r, p)
+			if err != nil {
+				return err
+			}
+			if err := authorize(p, g.mgmt, ActOrgManage); err != nil {
+				return err
+			}
+			uid, err := s.userByName(r.Context(), tx, r.PathValue("user"))
+			if err != nil {
+				return err
+			}
+			return s.removeMember(r.Context(), tx, p, g, uid, r.PathValue("user"), info(r.Context()).ip)
+		})
 		if err != nil {
 			return err
 		}
-		if err := authorize(p, g.mgmt, ActOrgManage); err != nil {
-			return err
-		}
-		uid, err := s.userByName(r.Context(), tx, r.PathValue("user"))
-		if err != nil {
-			return err
-		}
-		return s.removeMember(r.Context(), tx, p, g, uid, r.PathValue("user"), info(r.Context()).ip)
-	})
-	if err != nil {
-		return err
+		return noContent(w)
 	}
-	return noContent(w)
 }
 
-func (s *Server) handleLeaveTeam(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		g, err := s.teamGroup(r.Context(), tx, r, p)
+// handleLeave removes the caller from an org or a team.
+func (s *Server) handleLeave(load groupLoader) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := principal(r)
+		err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+			g, err := load(r.Context(), tx, r, p)
+			if err != nil {
+				return err
+			}
+			return s.removeMember(r.Context(), tx, p, g, p.UserID, p.Username, info(r.Context()).ip)
+		})
 		if err != nil {
 			return err
 		}
-		return s.removeMember(r.Context(), tx, p, g, p.UserID, p.Username, info(r.Context()).ip)
-	})
-	if err != nil {
-		return err
+		return noContent(w)
 	}
-	return noContent(w)
 }
