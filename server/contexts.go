@@ -108,6 +108,10 @@ func (s *Server) resolveOwner(ctx context.Context, q querier, p *Principal, ref 
 		if ref != nil && ref.ID != "" && ref.ID != p.UserID.String() {
 			return "", uuid.Nil, uuid.Nil, forbidden("a context can only be owned by yourself, a team or an org")
 		}
+		// Creating is a write: a read-only API key may not, even for its owner.
+		if err := authorize(p, LevelOwner, ActWrite); err != nil {
+			return "", uuid.Nil, uuid.Nil, forbidden("a read-only API key cannot create contexts")
+		}
 		return "user", p.UserID, uuid.Nil, nil
 	}
 	switch ref.Kind {

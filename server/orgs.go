@@ -317,7 +317,12 @@ func (s *Server) keepOwner(ctx context.Context, tx pgx.Tx, g membership) error {
 // removeMember removes uid from the group (self is a leave).
 func (s *Server) removeMember(ctx context.Context, tx pgx.Tx, p *Principal, g membership, uid uuid.UUID, username, ip string) error {
 	self := uid == p.UserID
-	if !self {
+	if self {
+		// Leaving is a change to one's own account: a read-only API key may not.
+		if err := authorize(p, LevelOwner, ActWrite); err != nil {
+			return forbidden("a read-only API key cannot leave an org or team")
+		}
+	} else {
 		if err := authorize(p, g.mgmt, ActOrgManage); err != nil {
 			return err
 		}
@@ -381,8 +386,14 @@ type team struct {
 // owner-equivalent for org admins and owners (org management, teams
 // included, needs org admin).
 func (t *team) mgmt() Level {
-	if t.orgRole >= LevelAdmin {
+	// Org owners may do anything in their org. Org admins are admins of
+	// every team, not owners: otherwise one could promote themselves to
+	// team owner and so to owner of every context the team owns.
+	switch t.orgRole {
+	case LevelOwner:
 		return LevelOwner
+	case LevelAdmin:
+		return max(t.teamRole, LevelAdmin)
 	}
 	if t.teamRole == LevelNone && t.orgRole > LevelNone {
 		return LevelRead // sees the team (an org member), manages nothing
@@ -542,7 +553,13 @@ func (s *Server) handleDeleteTeam(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := authorize(p, t.mgmt(), ActOrgDelete); err != nil {
+	// Deleting a team is org management, which org admins have; inside the
+	// team it takes its owner.
+	lvl := t.mgmt()
+	if t.orgRole >= LevelAdmin {
+		lvl = LevelOwner
+	}
+	if err := authorize(p, lvl, ActOrgDelete); err != nil {
 		return err
 	}
 	err = pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
