@@ -49,6 +49,10 @@ type Config struct {
 
 	MaxBodyBytes int64 // request body cap; default 1 MiB (sync push: 16x)
 	MaxPushOps   int   // operations per push; default 500
+	// MaxResponseBytes caps the encoded size of the answers that can grow
+	// with the data (sync pull, memory lists, history); default 8 MiB. An
+	// answer cut short says so (more / next_before) and the client asks again.
+	MaxResponseBytes int
 
 	// Per-credential request rate (requests per second and burst); default
 	// 100/s, burst 200. Anonymous requests are limited per client IP.
@@ -87,6 +91,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxPushOps <= 0 {
 		c.MaxPushOps = 500
+	}
+	if c.MaxResponseBytes <= 0 {
+		c.MaxResponseBytes = 8 << 20
 	}
 	if c.RequestRate <= 0 {
 		c.RequestRate = 100

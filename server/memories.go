@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -232,24 +233,57 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.Query(r.Context(), `SELECT id, version, kind, content, metadata, tags, source, author_id, updated_at, device_id, deleted, reason, recorded_at
-		FROM memory_history WHERE memory_id = $1 ORDER BY id DESC LIMIT 1000`, id)
+	// Newest first, in pages: at most limit versions and about
+	// MaxResponseBytes; next_before (a history_id) asks for the next page.
+	limit, err := queryInt(r, "limit", 1000, 1, 1000)
 	if err != nil {
 		return err
 	}
+	var before *int64
+	if v := r.URL.Query().Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return badRequest("before must be a history_id")
+		}
+		before = &n
+	}
+	rows, err := s.db.Query(r.Context(), `SELECT id, version, kind, content, metadata, tags, source, author_id, updated_at, device_id, deleted, reason, recorded_at
+		FROM memory_history WHERE memory_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`, id, before, limit+1)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
 	out := []historyJSON{}
+	used := memoryJSONSize(m)
+	more := false
 	for rows.Next() {
 		var h historyJSON
 		if err := rows.Scan(&h.HistoryID, &h.Version, &h.Kind, &h.Content, &h.Metadata, &h.Tags, &h.Source, &h.AuthorID,
 			&h.UpdatedAt, &h.DeviceID, &h.Deleted, &h.Reason, &h.RecordedAt); err != nil {
 			return err
 		}
+		if len(out) == limit {
+			more = true
+			break
+		}
+		size := memoryOverhead + jsonStringLen(h.Content) + len(h.Metadata) + tagsJSONSize(h.Tags) +
+			jsonStringLen(h.Kind) + jsonStringLen(h.Source) + jsonStringLen(h.DeviceID) + jsonStringLen(h.Reason)
+		if len(out) > 0 && used+size > s.cfg.MaxResponseBytes {
+			more = true
+			break
+		}
+		used += size
 		out = append(out, h)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"current": m, "history": out})
+	resp := map[string]any{"current": m, "history": out}
+	if more {
+		resp["next_before"] = out[len(out)-1].HistoryID
+	}
+	return writeJSON(w, http.StatusOK, resp)
 }
 
 type restoreRequest struct {
@@ -318,20 +352,31 @@ func (s *Server) handleListMemories(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
+	// A page also stops at about MaxResponseBytes; next_before continues it.
 	out := []wire.Memory{}
+	used, cut := 64, false
 	for rows.Next() {
 		m := &memState{}
 		var a string
 		if err := rows.Scan(append(m.scanArgs(), &a)...); err != nil {
 			return err
 		}
-		out = append(out, m.wire(a))
+		mw := m.wire(a)
+		size := memoryJSONSize(&mw)
+		if len(out) > 0 && used+size > s.cfg.MaxResponseBytes {
+			cut = true
+			break
+		}
+		used += size
+		out = append(out, mw)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	resp := map[string]any{"memories": out}
-	if len(out) == limit {
+	if len(out) == limit || cut {
 		resp["next_before"] = out[len(out)-1].ID
 	}
 	return writeJSON(w, http.StatusOK, resp)

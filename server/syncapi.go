@@ -132,42 +132,77 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) error {
 		if len(wants) == 0 {
 			return nil
 		}
-		batch := &pgx.Batch{}
-		for _, wt := range wants {
-			// From cursor 0 the client holds nothing, so tombstones are noise.
-			batch.Queue(`SELECT `+memCols+` FROM memories m WHERE m.context_id = $1 AND m.seq > $2 AND ($2 > 0 OR NOT m.deleted)
-				ORDER BY m.seq LIMIT $3`, wt.c.id, wt.cursor, req.Limit+1)
+		// The answer stops growing at the byte budget: the context being read
+		// then says More with a cursor covering only the changes returned, and
+		// the contexts not reached are left out (the response says More).
+		budget := s.cfg.MaxResponseBytes
+		used := 64 + 40*len(resp.Lost)
+		for i := range resp.Gained {
+			used += contextInfoJSONSize(&resp.Gained[i])
 		}
-		br := tx.SendBatch(r.Context(), batch)
-		defer br.Close()
-		for _, wt := range wants {
-			rows, err := br.Query()
-			if err != nil {
-				return err
+		full := false
+		const chunk = 64 // contexts per round trip; none are read past the budget
+		for first := 0; first < len(wants) && !full; first += chunk {
+			part := wants[first:min(first+chunk, len(wants))]
+			batch := &pgx.Batch{}
+			for _, wt := range part {
+				// From cursor 0 the client holds nothing, so tombstones are noise.
+				batch.Queue(`SELECT `+memCols+` FROM memories m WHERE m.context_id = $1 AND m.seq > $2 AND ($2 > 0 OR NOT m.deleted)
+				ORDER BY m.seq LIMIT $3`, wt.c.id, wt.cursor, req.Limit+1)
 			}
-			pc := wire.PullContext{ID: wt.c.id.String(), Cursor: wt.c.seq, Changes: []wire.Memory{}}
-			for rows.Next() {
-				m := &memState{}
-				if err := rows.Scan(m.scanArgs()...); err != nil {
-					rows.Close()
+			br := tx.SendBatch(r.Context(), batch)
+			for _, wt := range part {
+				if full {
+					break // Close discards the rest of the batch
+				}
+				rows, err := br.Query()
+				if err != nil {
+					br.Close()
 					return err
 				}
-				if len(pc.Changes) == req.Limit {
-					pc.More = true
-					continue
+				pc := wire.PullContext{ID: wt.c.id.String(), Cursor: wt.c.seq, Changes: []wire.Memory{}}
+				used += 100
+				for rows.Next() {
+					m := &memState{}
+					if err := rows.Scan(m.scanArgs()...); err != nil {
+						rows.Close()
+						br.Close()
+						return err
+					}
+					if len(pc.Changes) == req.Limit {
+						pc.More = true
+						break
+					}
+					mw := m.wire("")
+					size := memoryJSONSize(&mw)
+					// The first change always goes, so every pull makes progress.
+					if used+size > budget && countChanges(resp)+len(pc.Changes) > 0 {
+						pc.More, full = true, true
+						break
+					}
+					used += size
+					pc.Changes = append(pc.Changes, mw)
 				}
-				pc.Changes = append(pc.Changes, m.wire(""))
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					br.Close()
+					return err
+				}
+				if pc.More {
+					// The cursor covers only what is returned.
+					pc.Cursor = wt.cursor
+					if n := len(pc.Changes); n > 0 {
+						pc.Cursor = pc.Changes[n-1].Seq
+					}
+				}
+				resp.Contexts = append(resp.Contexts, pc)
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			if err := br.Close(); err != nil {
 				return err
 			}
-			if pc.More {
-				pc.Cursor = pc.Changes[len(pc.Changes)-1].Seq
-			}
-			resp.Contexts = append(resp.Contexts, pc)
 		}
-		return br.Close()
+		resp.More = full
+		return nil
 	})
 	if err != nil {
 		return err

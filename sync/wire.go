@@ -147,7 +147,8 @@ type PullContext struct {
 	ID      string   `json:"id"`
 	Cursor  int64    `json:"cursor"`
 	Changes []Memory `json:"changes"`
-	// More says more changes are waiting: pull again with the new Cursor.
+	// More says more changes are waiting: pull again with the new Cursor
+	// (the per-context limit or the response's size cap was reached).
 	More bool `json:"more"`
 }
 
@@ -156,10 +157,18 @@ type PullContext struct {
 // can now read but sent no cursor for (their changes from 0 are in
 // Contexts); Lost lists contexts the client sent a cursor for that it can no
 // longer read (or that were deleted): the client drops their memories.
+//
+// The server caps the size of its answer. When the cap stops it, the
+// context it was reading says More (its Cursor covers only the changes
+// returned, possibly none), contexts it did not reach are left out of
+// Contexts, and the response's More is true: pull again with the cursors
+// returned until no More is set.
 type PullResponse struct {
 	Contexts []PullContext `json:"contexts"`
 	Gained   []ContextInfo `json:"gained"`
 	Lost     []string      `json:"lost"`
+	// More says the size cap cut this answer short (see above).
+	More bool `json:"more,omitempty"`
 }
 
 // Capabilities is the body of GET /api/v1/capabilities.
