@@ -47,7 +47,10 @@ func contextShowRun(ctx context.Context, opts *ContextShowOptions) error {
 	if err != nil {
 		return err
 	}
-	s, _ := f.Store(ctx)
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
 	c, err := s.GetContext(ctx, name)
 	if err != nil {
 		return err

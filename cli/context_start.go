@@ -51,7 +51,10 @@ func contextStartRun(ctx context.Context, opts *ContextStartOptions) error {
 	if err != nil {
 		return err
 	}
-	s, _ := f.Store(ctx)
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
 	var created bool
 	err = s.WithTx(ctx, func(tx *store.Tx) error {
 		c, made, err := tx.EnsureContext(ctx, name)

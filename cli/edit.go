@@ -77,7 +77,10 @@ func editRun(ctx context.Context, opts *EditOptions) error {
 	if err != nil {
 		return err
 	}
-	s, _ := f.Store(ctx)
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
 	var patch store.Patch
 	if opts.Kind != "" {
 		patch.Kind = &opts.Kind

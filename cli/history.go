@@ -44,7 +44,10 @@ func historyRun(ctx context.Context, opts *HistoryOptions) error {
 	if err != nil {
 		return err
 	}
-	s, _ := f.Store(ctx)
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
 	versions, err := s.History(ctx, id)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -112,9 +113,18 @@ func readRecords(in io.Reader, name string, s *store.Store) ([]store.Record, err
 	for line := 1; ; line++ {
 		b, err := r.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) > 0 {
+			// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
+			if !utf8.Valid(b) {
+				return nil, fmt.Errorf("%s line %d is not valid UTF-8; convert the file to UTF-8 first (for example with iconv); nothing was imported", name, line)
+			}
 			var rec store.Record
 			dec := json.NewDecoder(bytes.NewReader(b))
-			if derr := dec.Decode(&rec); derr != nil {
+			dec.DisallowUnknownFields() // a misspelt field would otherwise vanish
+			derr := dec.Decode(&rec)
+			if derr == nil && dec.More() {
+				derr = errors.New("more than one JSON value on the line")
+			}
+			if derr != nil {
 				return nil, fmt.Errorf("%s line %d is not valid JSON (%v); nothing was imported", name, line, jsonProblem(derr))
 			}
 			if cerr := s.CheckRecord(&rec); cerr != nil {

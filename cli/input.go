@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mem0dev/mem0/store/content"
 )
@@ -22,11 +23,13 @@ func readText(ios *IOStreams, args []string, maxBytes int) (string, error) {
 	if maxBytes <= 0 {
 		maxBytes = content.DefaultMaxBytes
 	}
-	buf, err := io.ReadAll(io.LimitReader(ios.In, int64(maxBytes)+1))
+	// Two bytes of slack for the line ending trimmed below: the limit is on
+	// what is stored.
+	buf, err := io.ReadAll(io.LimitReader(ios.In, int64(maxBytes)+3))
 	if err != nil {
 		return "", fmt.Errorf("read stdin: %w", err)
 	}
-	if len(buf) > maxBytes {
+	if len(buf) > maxBytes+2 {
 		rest, err := io.Copy(io.Discard, ios.In)
 		if err != nil {
 			return "", fmt.Errorf("read stdin: %w", err)
@@ -52,6 +55,11 @@ func parseMeta(pairs []string, allowEmpty bool) (map[string]any, error) {
 		if v == "" && allowEmpty {
 			meta[k] = nil // removes the key
 			continue
+		}
+		for _, part := range []string{k, v} {
+			if !utf8.ValidString(part) || strings.IndexByte(part, 0) >= 0 {
+				return nil, usageErrorf("--meta %q: keys and values must be UTF-8 text without NUL bytes", p)
+			}
 		}
 		meta[k] = v
 	}

@@ -53,7 +53,10 @@ func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 	if err != nil {
 		return err
 	}
-	s, _ := f.Store(ctx)
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
 	var m *store.Memory
 	err = s.WithTx(ctx, func(tx *store.Tx) error {
 		m, err = tx.RestoreMemory(ctx, id, opts.Version)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -43,16 +44,22 @@ shows them. Either every id is deleted or, if one cannot be, none is.`,
 
 func rmRun(ctx context.Context, opts *RmOptions) error {
 	f := opts.f
-	ids := make([]string, len(opts.IDs))
-	for i, p := range opts.IDs {
+	var ids []string
+	for _, p := range opts.IDs {
 		id, err := f.resolveID(ctx, p)
 		if err != nil {
 			return err
 		}
-		ids[i] = id
+		// The same memory named twice (or by two prefixes) is deleted once.
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
 	}
-	s, _ := f.Store(ctx)
-	err := s.WithTx(ctx, func(tx *store.Tx) error {
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	err = s.WithTx(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
 			if _, err := tx.DeleteMemory(ctx, id); err != nil {
 				return err

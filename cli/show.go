@@ -53,7 +53,10 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	s, _ := f.Store(ctx)
+	s, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
 	m, err := s.GetMemory(ctx, id)
 	if err != nil {
 		return err

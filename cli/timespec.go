@@ -28,15 +28,17 @@ func parseTimeSpec(s string, now time.Time) (time.Time, error) {
 	if n := len(s); n >= 2 {
 		unit := s[n-1]
 		if num, err := strconv.Atoi(s[:n-1]); err == nil && num >= 0 {
-			switch unit {
-			case 'd':
-				return now.Add(-time.Duration(num) * 24 * time.Hour), nil
-			case 'w':
-				return now.Add(-time.Duration(num) * 7 * 24 * time.Hour), nil
+			days := map[byte]int{'d': 1, 'w': 7}[unit]
+			// time.Duration holds about 292 years; refuse more than 100.
+			if days > 0 && num*days > 36500 {
+				return time.Time{}, fmt.Errorf("cannot read time %q: at most 100 years back", s)
+			}
+			if days > 0 {
+				return now.AddDate(0, 0, -num*days), nil
 			}
 		}
 	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 { // overflow is an error here
 		return now.Add(-d), nil
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {

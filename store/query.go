@@ -155,9 +155,13 @@ func (r reader) Search(ctx context.Context, query string, f Filter, highlight bo
 	return res, mode, r.highlight(ctx, strings.Join(terms, " OR "), res)
 }
 
+// maxRanked bounds the candidates the index-first search reads in one
+// round; their seqs are bound as SQL variables (SQLite allows 32,766).
+const maxRanked = 4096
+
 func (r reader) search(ctx context.Context, match string, f Filter) ([]Result, error) {
 	want := f.Offset + f.Limit
-	if want > 1000 {
+	if want > maxRanked/4 {
 		return r.searchJoined(ctx, match, f)
 	}
 	// Rank inside the full-text index first (ORDER BY rank lets FTS5 keep
@@ -165,8 +169,15 @@ func (r reader) search(ctx context.Context, match string, f Filter) ([]Result, e
 	// then read and filter just those rows. Filters may drop some, so ask
 	// for more than needed and widen until enough pass or none are left.
 	for k := max(4*want, 64); ; k *= 8 {
+		if k > maxRanked {
+			// Filters drop most hits (a small context among big ones, a
+			// rare kind or tag): rank with the filters in one query instead.
+			return r.searchJoined(ctx, match, f)
+		}
+		// Among equal scores the newer (higher rowid) come first, so the
+		// cut at k keeps the recency tie-break.
 		rows, err := r.q.QueryContext(ctx, `SELECT rowid, rank FROM memories_fts
-			WHERE memories_fts MATCH ? AND rank MATCH 'bm25(1.0, 2.0)' ORDER BY rank LIMIT ?`, match, k)
+			WHERE memories_fts MATCH ? AND rank MATCH 'bm25(1.0, 2.0)' ORDER BY rank, rowid DESC LIMIT ?`, match, k)
 		if err != nil {
 			return nil, mapErr(err, "search")
 		}
@@ -228,7 +239,10 @@ func (r reader) resultsFor(ctx context.Context, seqs []any, rank map[int64]float
 		if a.Score != b.Score {
 			return cmp.Compare(b.Score, a.Score)
 		}
-		return b.CreatedAt.Compare(a.CreatedAt)
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.seq, a.seq)
 	})
 	return out, nil
 }
@@ -239,7 +253,7 @@ func (r reader) searchJoined(ctx context.Context, match string, f Filter) ([]Res
 	where, args := f.where()
 	rows, err := r.q.QueryContext(ctx, `SELECT `+memoryColumns+`, bm25(memories_fts, 1.0, 2.0) AS rank
 		FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid JOIN contexts c ON c.id = m.context_id
-		WHERE memories_fts MATCH ?`+where+` ORDER BY rank, m.created_at DESC`+f.page(),
+		WHERE memories_fts MATCH ?`+where+` ORDER BY rank, m.created_at DESC, m.seq DESC`+f.page(),
 		append([]any{match}, args...)...)
 	if err != nil {
 		return nil, mapErr(err, "search")

@@ -114,7 +114,7 @@ func TestAddRecognisesDuplicates(t *testing.T) {
 	var again *Memory
 	s.WithTx(ctx, func(tx *Tx) error {
 		var err error
-		again, dup, err = tx.AddMemory(ctx, NewMemory{Content: "  deploy with   make publish\n"})
+		again, dup, err = tx.AddMemory(ctx, NewMemory{Content: "  deploy with make publish\n"})
 		return err
 	})
 	if !dup || again.ID != first.ID {
@@ -564,5 +564,33 @@ func TestDatabaseIsPrivate(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Fatalf("database mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestSearchSmallContextAmongManyHits(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		for i := 0; i < 5000; i++ {
+			if _, _, err := tx.AddMemory(ctx, NewMemory{Context: "big", Content: fmt.Sprintf("docker build image %d", i)}); err != nil {
+				return err
+			}
+		}
+		_, _, err := tx.AddMemory(ctx, NewMemory{Context: "small", Content: "docker build for the small project, with a longer text"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Filters reject nearly every hit: the search must widen past the
+	// index-first rounds without binding thousands of variables.
+	res, _, err := s.Search(ctx, "docker", Filter{Contexts: []string{"small"}, Limit: 10}, false)
+	if err != nil || len(res) != 1 || res[0].Context != "small" {
+		t.Fatalf("small context: %v %d", err, len(res))
+	}
+	// Equal scores: the newest first, as in the joined query.
+	res, _, _ = s.Search(ctx, "docker", Filter{Contexts: []string{"big"}, Limit: 3}, false)
+	if len(res) != 3 || res[0].Content != "docker build image 4999" {
+		t.Fatalf("recency among equal scores: %+v", res[0].Memory)
 	}
 }

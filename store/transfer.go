@@ -46,12 +46,13 @@ func (s *Store) Export(ctx context.Context, f ExportFilter, fn func(Record) erro
 	if err != nil {
 		return err
 	}
+	// Context names compare without regard to case, as everywhere.
 	wanted := map[string]bool{}
 	for _, c := range f.Contexts {
-		wanted[c] = true
+		wanted[strings.ToLower(c)] = true
 	}
 	for _, c := range contexts {
-		if len(wanted) > 0 && !wanted[c.Name] {
+		if len(wanted) > 0 && !wanted[strings.ToLower(c.Name)] {
 			continue
 		}
 		if err := fn(Record{Type: "context", Name: c.Name, Description: c.Description}); err != nil {

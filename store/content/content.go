@@ -110,10 +110,11 @@ func ValidSource(s string) bool {
 	return false
 }
 
-// Hash identifies content for duplicate detection: surrounding white space is
-// ignored and every run of white space counts as one space, so re-adding a
-// note with a trailing newline is still recognised as the same note.
+// Hash identifies content for duplicate detection. Only surrounding white
+// space is ignored (re-adding a note with a trailing newline is still the
+// same note); inside the text every character counts, since indentation
+// is meaning in code snippets.
 func Hash(text string) string {
-	h := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
+	h := sha256.Sum256([]byte(strings.TrimSpace(text)))
 	return hex.EncodeToString(h[:16])
 }

@@ -33,9 +33,12 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestHashIgnoresWhitespaceRuns(t *testing.T) {
-	if Hash("git  push\n") != Hash("git push") {
-		t.Fatal("white space runs should not change the hash")
+func TestHashIgnoresOnlySurroundingWhitespace(t *testing.T) {
+	if Hash("  git push\n") != Hash("git push") {
+		t.Fatal("surrounding white space should not change the hash")
+	}
+	if Hash("if x:\n    return 1") == Hash("if x: return 1") {
+		t.Fatal("indentation is part of the text")
 	}
 	if Hash("git push") == Hash("git pull") {
 		t.Fatal("different text must hash differently")
