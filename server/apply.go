@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mem0dev/mem0/store/content"
 	wire "github.com/mem0dev/mem0/sync"
 )
@@ -145,9 +146,18 @@ func (s *Server) applyOps(ctx context.Context, p *Principal, device string, ops 
 		if err != nil && mode.record && isUniqueViolation(err) && attempt < 3 {
 			continue
 		}
+		// Two creates of one memory id in different contexts raced and the
+		// other committed first: the retry sees its memory and refuses.
+		if errors.Is(err, errMemoryRaced) && attempt < 3 {
+			continue
+		}
 		return res, err
 	}
 }
+
+// errMemoryRaced: an upsert found the memory id taken, since the memories
+// were read, by a memory of another context.
+var errMemoryRaced = errors.New("the memory id was created in another context concurrently")
 
 func (s *Server) applyOpsOnce(ctx context.Context, p *Principal, device string, ops []wire.Op, mode applyMode) ([]wire.OpResult, error) {
 	results := make([]wire.OpResult, len(ops))
@@ -263,21 +273,24 @@ func (s *Server) applyOpsOnce(ctx context.Context, p *Principal, device string, 
 		}
 	}
 	mems := map[uuid.UUID]*memState{}
+	memLevel := map[uuid.UUID]Level{} // the caller's level on each memory's own context
 	if len(memIDs) > 0 {
 		ids := make([]uuid.UUID, 0, len(memIDs))
 		for id := range memIDs {
 			ids = append(ids, id)
 		}
-		rows, err := tx.Query(ctx, `SELECT `+memCols+` FROM memories m WHERE m.id = ANY($1) FOR UPDATE`, ids)
+		rows, err := tx.Query(ctx, `SELECT `+memCols+`, mem0_level(m.context_id, $2) FROM memories m WHERE m.id = ANY($1) FOR UPDATE OF m`, ids, p.UserID)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			m := &memState{}
-			if err := rows.Scan(m.scanArgs()...); err != nil {
+			var lvl Level
+			if err := rows.Scan(append(m.scanArgs(), &lvl)...); err != nil {
 				return nil, err
 			}
 			mems[m.id] = m
+			memLevel[m.id] = lvl
 		}
 		if err := rows.Err(); err != nil {
 			return nil, err
@@ -290,13 +303,24 @@ func (s *Server) applyOpsOnce(ctx context.Context, p *Principal, device string, 
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			m.id, m.version, m.kind, m.content, m.metadata, m.tags, m.source, m.authorID, m.updatedAt, m.deviceID, m.deleted, reason)
 	}
+	// write inserts or updates a memory of the op's context. A memory of
+	// another context with the same id (created by a concurrent push since
+	// the read above) is never touched: no row is written, and the batch
+	// fails with errMemoryRaced so applyOps retries and refuses the op.
 	write := func(m *memState) {
 		batch.Queue(`INSERT INTO memories (id, context_id, kind, content, metadata, tags, source, author_id, created_at, updated_at, device_id, version, deleted, seq)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, content = EXCLUDED.content, metadata = EXCLUDED.metadata,
 				tags = EXCLUDED.tags, source = EXCLUDED.source, author_id = EXCLUDED.author_id, updated_at = EXCLUDED.updated_at,
-				device_id = EXCLUDED.device_id, version = EXCLUDED.version, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq`,
-			m.id, m.contextID, m.kind, m.content, m.metadata, m.tags, m.source, m.authorID, m.createdAt, m.updatedAt, m.deviceID, m.version, m.deleted, m.seq)
+				device_id = EXCLUDED.device_id, version = EXCLUDED.version, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq
+			WHERE memories.context_id = EXCLUDED.context_id`,
+			m.id, m.contextID, m.kind, m.content, m.metadata, m.tags, m.source, m.authorID, m.createdAt, m.updatedAt, m.deviceID, m.version, m.deleted, m.seq,
+		).Exec(func(ct pgconn.CommandTag) error {
+			if ct.RowsAffected() == 0 {
+				return errMemoryRaced
+			}
+			return nil
+		})
 	}
 	refuse := func(i int, reason, msg string) {
 		results[i].Status, results[i].Reason, results[i].Message = wire.StatusRefused, reason, msg
@@ -320,7 +344,10 @@ func (s *Server) applyOpsOnce(ctx context.Context, p *Principal, device string, 
 		}
 		cur := mems[mid]
 		if cur != nil && cur.contextID != cid {
-			if authorize(p, lvl, ActRead) != nil {
+			// Only a caller who can read both contexts learns where the
+			// memory lives; to anyone else it is the same answer as an
+			// unknown context.
+			if authorize(p, lvl, ActRead) != nil || authorize(p, memLevel[mid], ActRead) != nil {
 				refuse(i, wire.ReasonNotFound, "no such context")
 			} else {
 				refuse(i, wire.ReasonContextMismatch, "the memory belongs to another context")
@@ -364,6 +391,7 @@ func (s *Server) applyOpsOnce(ctx context.Context, p *Principal, device string, 
 				deviceID: device, version: 1, seq: cs.seq}
 			write(m)
 			mems[mid] = m
+			memLevel[mid] = lvl
 			res.Status, res.Version = wire.StatusApplied, 1
 			continue
 		}

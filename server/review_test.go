@@ -2,9 +2,12 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	wire "github.com/mem0dev/mem0/sync"
 )
@@ -157,5 +160,83 @@ func TestResponsesStayWithinByteBudget(t *testing.T) {
 	}
 	if len(versions) != 24 {
 		t.Fatalf("history pages returned %d versions, want 24", len(versions))
+	}
+}
+
+// Two pushes create one memory id in different contexts at the same time:
+// the second must not overwrite the first's memory (it is refused), and the
+// second context's counter does not move.
+func TestConcurrentCreateOfOneIDInTwoContexts(t *testing.T) {
+	e := newEnv(t)
+	a := e.newUser("a")
+	x := e.must(201, "POST", "/api/v1/contexts", a.token, map[string]any{"name": "x"}).str("id")
+	y := e.must(201, "POST", "/api/v1/contexts", a.token, map[string]any{"name": "y"}).str("id")
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	var once sync.Once
+	e.s.pushHook = func(ctx context.Context) {
+		first := false
+		once.Do(func() { first = true })
+		if first {
+			entered <- struct{}{}
+			<-release
+		}
+	}
+	mid := newUUID()
+	c1, c2 := newClient(e, a, "one"), newClient(e, a, "two")
+	var r1, r2 []wire.OpResult
+	done1, done2 := make(chan struct{}), make(chan struct{})
+	go func() { r1 = c1.push(upsert(x, mid, "in x", 0)); close(done1) }()
+	<-entered // the create in x is written, not committed
+	go func() { r2 = c2.push(upsert(y, mid, "from y", 0)); close(done2) }()
+	// Wait until the second push waits on the first's row.
+	waitFor(t, 3*time.Second, func() bool {
+		var n int
+		e.s.db.QueryRow(context.Background(), "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").Scan(&n)
+		return n > 0
+	})
+	close(release)
+	<-done1
+	<-done2
+	e.s.pushHook = nil
+	if r1[0].Status != wire.StatusApplied {
+		t.Fatalf("first create: %+v", r1[0])
+	}
+	if r2[0].Status != wire.StatusRefused || r2[0].Reason != wire.ReasonContextMismatch {
+		t.Fatalf("second create in another context: %+v, want refused context_mismatch", r2[0])
+	}
+	var ctxID, content string
+	var version int
+	e.s.db.QueryRow(context.Background(), "SELECT context_id::text, content, version FROM memories WHERE id = $1", mid).Scan(&ctxID, &content, &version)
+	if ctxID != x || content != "in x" || version != 1 {
+		t.Fatalf("memory is now in %s, %q v%d; want %s, \"in x\" v1", ctxID, content, version, x)
+	}
+	var seqY int64
+	e.s.db.QueryRow(context.Background(), "SELECT seq FROM contexts WHERE id = $1", y).Scan(&seqY)
+	if seqY != 0 {
+		t.Fatalf("context y's counter moved to %d", seqY)
+	}
+}
+
+// A memory id taken in a context the caller cannot read answers like an
+// unknown context, on push and on REST create: nothing says it exists.
+func TestMemoryOfUnreadableContextDoesNotLeak(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.newUser("a"), e.newUser("b")
+	x := e.must(201, "POST", "/api/v1/contexts", a.token, map[string]any{"name": "x"}).str("id")
+	y := e.must(201, "POST", "/api/v1/contexts", b.token, map[string]any{"name": "y"}).str("id")
+	mid := newUUID()
+	if r := newClient(e, a, "a").push(upsert(x, mid, "secret", 0)); r[0].Status != wire.StatusApplied {
+		t.Fatalf("create: %+v", r[0])
+	}
+	r := newClient(e, b, "b").push(upsert(y, mid, "probe", 0))
+	if r[0].Status != wire.StatusRefused || r[0].Reason != wire.ReasonNotFound {
+		t.Fatalf("push of a taken id to b's own context: %+v, want refused not_found", r[0])
+	}
+	e.must(404, "POST", "/api/v1/contexts/"+y+"/memories", b.token, map[string]any{"id": mid, "content": "probe"})
+	// The owner of both contexts learns where it lives.
+	y2 := e.must(201, "POST", "/api/v1/contexts", a.token, map[string]any{"name": "y2"}).str("id")
+	if r := newClient(e, a, "a").push(upsert(y2, mid, "moved?", 0)); r[0].Reason != wire.ReasonContextMismatch {
+		t.Fatalf("owner: %+v, want context_mismatch", r[0])
 	}
 }

@@ -40,7 +40,7 @@ const (
 	ReasonNotFound        = "not_found"        // no such context, or no read access to it
 	ReasonForbidden       = "forbidden"        // readable but not writable by this caller
 	ReasonInvalid         = "invalid"          // the operation itself is malformed
-	ReasonContextMismatch = "context_mismatch" // the memory id belongs to another context
+	ReasonContextMismatch = "context_mismatch" // the memory id belongs to another readable context (else not_found)
 )
 
 // Memory is one memory as the server holds it.
