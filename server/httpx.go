@@ -188,9 +188,23 @@ func (s *Server) wrap(rt route) http.Handler {
 		ri.route = name
 		err := func() error {
 			if rt.auth != authNone {
+				// Failed authentications are charged to the client IP (the
+				// login limit): once its bucket is empty, requests with a
+				// credential get 429 before any lookup, so guessing keys or
+				// tokens costs no database query and gets nowhere.
+				if r.Header.Get("Authorization") != "" {
+					if err := s.authFailuresBlocked(ri.ip); err != nil {
+						return err
+					}
+				}
 				p, err := s.authenticate(r)
 				if err != nil {
 					s.metrics.GetOrCreateCounter(`mem0_auth_failures_total{kind="token"}`).Inc()
+					if classify(err).status == http.StatusUnauthorized {
+						if lerr := s.chargeAuthFailure(ri.ip); lerr != nil {
+							return lerr
+						}
+					}
 					return err
 				}
 				if p == nil && rt.auth == authRequired {

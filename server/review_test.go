@@ -240,3 +240,25 @@ func TestMemoryOfUnreadableContextDoesNotLeak(t *testing.T) {
 		t.Fatalf("owner: %+v, want context_mismatch", r[0])
 	}
 }
+
+// Bad credentials are charged to the client IP: after AuthPerMinute
+// failures the next requests with a credential get 429 with Retry-After,
+// whatever the credential, and cost no lookup.
+func TestBadCredentialsAreRateLimited(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.AuthPerMinute = 3 })
+	a := e.newUser("a")
+	creds := []string{"not-a-jwt", "mem0_notakey0123456789", a.token + "x"}
+	for i, c := range creds {
+		if r := e.do("GET", "/api/v1/me", c, nil); r.status != 401 {
+			t.Fatalf("bad credential %d: %d, want 401: %s", i, r.status, r.body)
+		}
+	}
+	for i, c := range []string{"mem0_another0123456789", "still-bad"} {
+		r := e.do("GET", "/api/v1/me", c, nil)
+		if r.status != 429 || r.header.Get("Retry-After") == "" || r.errCode() != "rate_limited" {
+			t.Fatalf("bad credential after the limit (%d): %d %v %s, want 429 with Retry-After", i, r.status, r.header, r.body)
+		}
+	}
+	// Anonymous requests are not credential guesses.
+	e.must(401, "GET", "/api/v1/me", "", nil)
+}
