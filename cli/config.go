@@ -29,7 +29,7 @@ type configKey struct {
 var configKeys = map[string]configKey{
 	"content.max_bytes": {content.DefaultMaxBytes, "largest memory content accepted, in bytes", checkPositiveInt},
 	"db.busy_timeout":   {"10s", "how long a write waits for another process's lock", checkDuration},
-	"editor":            {"", "editor for `mem0 edit` (default: $VISUAL, then $EDITOR, then vi/notepad)", checkAny},
+	"editor":            {"", "editor for `mem0 edit` (unset: $VISUAL, then $EDITOR, then vi/notepad)", checkAny},
 	"color":             {"auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never", checkEnum("auto", "always", "never")},
 
 	// mem0 server; the database URL and the signing key are secrets and

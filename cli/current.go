@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/mem0dev/mem0/store"
 )
@@ -11,9 +12,15 @@ import (
 // "default". It also says which of those decided.
 func (f *Factory) CurrentContext(ctx context.Context, flag string) (name, source string, err error) {
 	if flag != "" {
+		if err := store.ValidateContextName(flag); err != nil {
+			return "", "", &FlagError{err: err}
+		}
 		return flag, "--context flag", nil
 	}
 	if env := f.Getenv("MEM0_CONTEXT"); env != "" {
+		if err := store.ValidateContextName(env); err != nil {
+			return "", "", fmt.Errorf("MEM0_CONTEXT: %w", err)
+		}
 		return env, "MEM0_CONTEXT", nil
 	}
 	s, err := f.Store(ctx)

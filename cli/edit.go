@@ -38,8 +38,10 @@ func NewCmdEdit(f *Factory, runF func(context.Context, *EditOptions) error) *cob
 version; the previous one is kept (see mem0 history, mem0 restore).
 
 The new text comes from --content, from stdin when it is piped, or else from
-your editor: $VISUAL, then $EDITOR (or the "editor" setting), then vi
-(notepad on Windows). Leaving the editor without changes changes nothing.`,
+your editor: the "editor" setting (like git's core.editor), then $VISUAL,
+then $EDITOR, then vi (notepad on Windows). Leaving the editor without
+changes changes nothing; if the memory changed while the editor was open,
+nothing is saved and you are told.`,
 		Example: `  mem0 edit 0193a5e2-7c1b
   mem0 edit 0193a5e2-7c1b --content "the staging db moved to pg-staging-3"
   sed s/old/new/ notes.txt | mem0 edit 0193a5e2-7c1b
@@ -110,6 +112,7 @@ func editRun(ctx context.Context, opts *EditOptions) error {
 		if err != nil {
 			return err
 		}
+		patch.IfVersion = current.Version
 		if strings.TrimSpace(text) == "" {
 			return fmt.Errorf("the edited text is empty, so the memory is unchanged (to delete it, run `mem0 rm %s`)", id)
 		}

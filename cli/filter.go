@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -54,9 +56,23 @@ func (ff *filterFlags) build(ctx context.Context, f *Factory) (store.Filter, err
 	flt.Since, _ = parseTimeSpec(ff.Since, f.Now())
 	flt.Until, _ = parseTimeSpec(ff.Until, f.Now())
 	if !ff.AllContexts {
-		name, _, err := f.CurrentContext(ctx, ff.Context)
+		name, source, err := f.CurrentContext(ctx, ff.Context)
 		if err != nil {
 			return flt, err
+		}
+		// A context named on purpose that does not exist is a mistake
+		// (a typo, most likely), not an empty result.
+		if source == "--context flag" || source == "MEM0_CONTEXT" {
+			s, err := f.Store(ctx)
+			if err != nil {
+				return flt, err
+			}
+			if _, err := s.GetContext(ctx, name); err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					return flt, fmt.Errorf("%w (from %s); `mem0 context list` shows the contexts", err, source)
+				}
+				return flt, err
+			}
 		}
 		flt.Contexts = []string{name}
 	}

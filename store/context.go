@@ -27,7 +27,7 @@ type Context struct {
 
 // ValidateContextName checks a local context name: letters, digits, '.', '_'
 // and '-', starting with a letter or digit, at most 64 characters. '/' is
-// kept for shared names (org/team/name).
+// not allowed: it is kept for the names of shared contexts (org/team/name).
 func ValidateContextName(name string) error {
 	if !validContextName(name) {
 		return fmt.Errorf("%w: context name %q: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", ErrInvalid, name)
@@ -142,7 +142,7 @@ func (tx *Tx) EnsureContext(ctx context.Context, name string) (c *Context, creat
 	return c, err == nil, err
 }
 
-// UpdateContext changes a context's description.
+// SetContextDescription changes a context's description.
 func (tx *Tx) SetContextDescription(ctx context.Context, name, description string) error {
 	res, err := tx.q.ExecContext(ctx, `UPDATE contexts SET description = ?, updated_at = ? WHERE name = ?`,
 		description, millis(tx.now), name)
@@ -196,8 +196,13 @@ func (tx *Tx) DeleteContext(ctx context.Context, name string, force bool) (int, 
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM contexts WHERE id = ?`, c.ID); err != nil {
 		return 0, mapErr(err, "delete context "+name)
 	}
-	for _, key := range []string{StateCurrentContext, StateRecordingContext} {
-		if v, _ := tx.State(ctx, key); equalFold(v, c.Name) {
+	if v, _ := tx.State(ctx, StateCurrentContext); equalFold(v, c.Name) {
+		if err := tx.DeleteState(ctx, StateCurrentContext); err != nil {
+			return 0, err
+		}
+	}
+	if v, _ := tx.State(ctx, StateRecordingContext); equalFold(v, c.Name) {
+		for _, key := range []string{StateRecordingContext, StateRecordingSince} {
 			if err := tx.DeleteState(ctx, key); err != nil {
 				return 0, err
 			}

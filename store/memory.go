@@ -310,6 +310,10 @@ type Patch struct {
 	Kind     *string
 	Tags     *[]string
 	Metadata map[string]any // merged into the existing metadata; a nil value removes the key
+	// IfVersion, when not zero, makes the update fail with ErrConflict if
+	// the memory is no longer at that version (someone changed it since
+	// it was read, e.g. while an editor was open).
+	IfVersion int
 }
 
 // UpdateMemory applies p to a live memory, keeping the previous version in
@@ -321,6 +325,10 @@ func (tx *Tx) UpdateMemory(ctx context.Context, id string, p Patch) (m *Memory, 
 	}
 	if old.Deleted() {
 		return nil, false, fmt.Errorf("%w: memory %s is deleted; run `mem0 restore %s` first", ErrInvalid, id, id)
+	}
+	if p.IfVersion != 0 && p.IfVersion != old.Version {
+		return nil, false, fmt.Errorf("%w: memory %s changed while you edited it (now version %d, you started from %d); your text was not saved: run `mem0 edit %s` again",
+			ErrConflict, id, old.Version, p.IfVersion, id)
 	}
 	next := *old
 	if p.Content != nil {

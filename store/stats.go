@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -78,6 +79,11 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 		})
 	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO memories_fts (memories_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		// Only a corruption report means the index is out of step; a busy
+		// database or anything else is an error to report as such.
+		if err := mapErr(err, "check the search index"); !errors.Is(err, ErrCorrupt) {
+			return nil, err
+		}
 		problems = append(problems, Problem{
 			Check:   "search-index",
 			Message: "the full-text index is out of step with the memories",

@@ -594,3 +594,21 @@ func TestSearchSmallContextAmongManyHits(t *testing.T) {
 		t.Fatalf("recency among equal scores: %+v", res[0].Memory)
 	}
 }
+
+func TestUpdateRefusesAStaleVersion(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	m := add(t, s, NewMemory{Content: "v1"})
+	a, b := "from the editor", "from another process"
+	s.WithTx(ctx, func(tx *Tx) error { _, _, err := tx.UpdateMemory(ctx, m.ID, Patch{Content: &b}); return err })
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		_, _, err := tx.UpdateMemory(ctx, m.ID, Patch{Content: &a, IfVersion: 1})
+		return err
+	})
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("stale edit: %v", err)
+	}
+	if got, _ := s.GetMemory(ctx, m.ID); got.Content != b {
+		t.Fatalf("stale edit overwrote: %q", got.Content)
+	}
+}

@@ -148,6 +148,9 @@ func (s *Store) CheckRecord(rec *Record) error {
 	if m.Version < 1 {
 		m.Version = 1
 	}
+	if m.Version > maxVersion || len(rec.History) > maxVersion {
+		return fmt.Errorf("%w: version %d of memory %s is past the limit of %d", ErrInvalid, m.Version, m.ID, maxVersion)
+	}
 	for i := range rec.History {
 		h := &rec.History[i]
 		if h.Version < 1 || h.Version >= m.Version {
@@ -177,6 +180,7 @@ func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResul
 	if _, err := tx.q.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
 		return mapErr(err, "prepare import")
 	}
+	defer tx.q.ExecContext(ctx, `PRAGMA cache_size = -4096`) // back to the everyday size
 	im := importer{tx: tx, res: res, ctxIDs: map[string]string{}}
 	for i := range recs {
 		rec := &recs[i]
@@ -213,6 +217,10 @@ func (tx *Tx) ImportRecords(ctx context.Context, recs []Record, res *ImportResul
 	}
 	return im.flush(ctx)
 }
+
+// maxVersion bounds imported version numbers, so that later edits cannot
+// overflow them.
+const maxVersion = 1 << 30
 
 // importChunk is how many new memories one INSERT statement writes. The
 // full-text index flushes its buffer at the end of every statement, so
