@@ -223,7 +223,7 @@ func (s *Server) applyOpsOnce(ctx context.Context, p *Principal, device string, 
 			return nil, err
 		}
 		for i := range ops {
-			if r, ok := seen[strings.ToLower(ops[i].OpID)]; ok && !results[i].Replayed {
+			if r, ok := seen[ops[i].OpID]; ok && !results[i].Replayed { // op ids are canonical (handlePush)
 				r.OpID, r.Replayed = ops[i].OpID, true
 				results[i], todo[i] = r, false
 			}

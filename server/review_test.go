@@ -262,3 +262,38 @@ func TestBadCredentialsAreRateLimited(t *testing.T) {
 	// Anonymous requests are not credential guesses.
 	e.must(401, "GET", "/api/v1/me", "", nil)
 }
+
+// An op id is one op whatever its spelling (upper case, braces, urn:uuid:):
+// a second spelling in the same batch or a later push is a replay.
+func TestOpIDSpellingsAreOneOp(t *testing.T) {
+	e := newEnv(t)
+	a := e.newUser("a")
+	cid := e.must(201, "POST", "/api/v1/contexts", a.token, map[string]any{"name": "c"}).str("id")
+	c := newClient(e, a, "d")
+	op := upsert(cid, newUUID(), "once", 0)
+	id := newUUID()
+	op.OpID = "{" + strings.ToUpper(id) + "}"
+	again := op
+	again.OpID = "urn:uuid:" + id
+	r := c.push(op, again)
+	if r[0].Status != wire.StatusApplied || r[0].Replayed || r[0].OpID != op.OpID {
+		t.Fatalf("first: %+v", r[0])
+	}
+	if !r[1].Replayed || r[1].Status != wire.StatusApplied || r[1].OpID != again.OpID {
+		t.Fatalf("same op id in another spelling in one batch: %+v, want a replay", r[1])
+	}
+	for _, spelling := range []string{id, strings.ToUpper(id), "urn:uuid:" + strings.ToUpper(id), strings.ReplaceAll(id, "-", "")} {
+		o := op
+		o.OpID = spelling
+		r := c.push(o)
+		if !r[0].Replayed || r[0].Status != wire.StatusApplied || r[0].Version != 1 {
+			t.Fatalf("replay spelled %q: %+v", spelling, r[0])
+		}
+	}
+	var versions, recorded int
+	e.s.db.QueryRow(context.Background(), "SELECT version FROM memories WHERE id = $1", op.MemoryID).Scan(&versions)
+	e.s.db.QueryRow(context.Background(), "SELECT count(*) FROM sync_ops").Scan(&recorded)
+	if versions != 1 || recorded != 1 {
+		t.Fatalf("memory at version %d and %d op records; want 1 and 1", versions, recorded)
+	}
+}

@@ -58,9 +58,22 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) error {
 	if len(req.Ops) > s.cfg.MaxPushOps {
 		return tooLarge("at most " + strconv.Itoa(s.cfg.MaxPushOps) + " operations per push")
 	}
+	// Op ids are recorded and compared in canonical form, so "{...}",
+	// "urn:uuid:..." and upper case are the same op as the plain spelling,
+	// within a batch and on replay. Results echo the spelling sent.
+	sent := make([]string, len(req.Ops))
+	for i := range req.Ops {
+		sent[i] = req.Ops[i].OpID
+		if id, err := uuid.Parse(req.Ops[i].OpID); err == nil {
+			req.Ops[i].OpID = id.String()
+		}
+	}
 	res, err := s.applyOps(r.Context(), p, req.DeviceID, req.Ops, applyMode{record: true})
 	if err != nil {
 		return err
+	}
+	for i := range res {
+		res[i].OpID = sent[i]
 	}
 	return writeJSON(w, http.StatusOK, wire.PushResponse{Results: res})
 }
