@@ -478,6 +478,8 @@ type Version struct {
 	Content   string         `json:"content"`
 	Metadata  map[string]any `json:"metadata"`
 	Tags      []string       `json:"tags"`
+	Source    string         `json:"source"`
+	Author    string         `json:"author"`
 	UpdatedAt time.Time      `json:"updated_at"`
 	Deleted   bool           `json:"deleted"`
 	Current   bool           `json:"current"`
@@ -490,7 +492,7 @@ func (r reader) History(ctx context.Context, id string) ([]Version, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT version, kind, content, metadata, tags, updated_at, deleted_at
+	rows, err := r.q.QueryContext(ctx, `SELECT version, kind, content, metadata, tags, source, author, updated_at, deleted_at
 		FROM memory_history WHERE memory_id = ? ORDER BY version`, id)
 	if err != nil {
 		return nil, mapErr(err, "read history of "+id)
@@ -508,7 +510,7 @@ func (r reader) History(ctx context.Context, id string) ([]Version, error) {
 		return nil, mapErr(err, "read history of "+id)
 	}
 	out = append(out, Version{Version: m.Version, Kind: m.Kind, Content: m.Content, Metadata: m.Metadata,
-		Tags: m.Tags, UpdatedAt: m.UpdatedAt, Deleted: m.Deleted(), Current: true})
+		Tags: m.Tags, Source: m.Source, Author: m.Author, UpdatedAt: m.UpdatedAt, Deleted: m.Deleted(), Current: true})
 	return out, nil
 }
 
@@ -517,7 +519,7 @@ func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
 	var meta, tags string
 	var updated int64
 	var deleted sql.NullInt64
-	if err := row.Scan(&v.Version, &v.Kind, &v.Content, &meta, &tags, &updated, &deleted); err != nil {
+	if err := row.Scan(&v.Version, &v.Kind, &v.Content, &meta, &tags, &v.Source, &v.Author, &updated, &deleted); err != nil {
 		return nil, mapErr(err, "read history")
 	}
 	if err := decodeJSONColumns(meta, tags, &v.Metadata, &v.Tags); err != nil {
@@ -528,7 +530,7 @@ func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
 }
 
 func (r reader) version(ctx context.Context, id string, version int) (*Version, error) {
-	v, err := scanVersion(r.q.QueryRowContext(ctx, `SELECT version, kind, content, metadata, tags, updated_at, deleted_at
+	v, err := scanVersion(r.q.QueryRowContext(ctx, `SELECT version, kind, content, metadata, tags, source, author, updated_at, deleted_at
 		FROM memory_history WHERE memory_id = ? AND version = ?`, id, version))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("version %d of memory %s: %w (see `mem0 history %s`)", version, id, ErrNotFound, id)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -156,7 +157,7 @@ func (s *Store) CheckRecord(rec *Record) error {
 		if h.Version < 1 || h.Version >= m.Version {
 			return fmt.Errorf("%w: history version %d of memory %s must be between 1 and %d", ErrInvalid, h.Version, m.ID, m.Version-1)
 		}
-		if err := s.validate(h.Kind, h.Content, m.Source); err != nil {
+		if err := s.validate(h.Kind, h.Content, cmp.Or(h.Source, m.Source)); err != nil {
 			return fmt.Errorf("history version %d: %w", h.Version, err)
 		}
 		if h.Tags, err = normalizeTags(h.Tags); err != nil {
@@ -327,7 +328,7 @@ func (im *importer) flush(ctx context.Context) error {
 		m := r.Memory
 		for _, h := range r.History {
 			hm := &Memory{ID: m.ID, contextID: m.contextID, Kind: h.Kind, Content: h.Content, Metadata: h.Metadata, Tags: h.Tags,
-				Source: m.Source, Author: m.Author, UpdatedAt: h.UpdatedAt, Version: h.Version}
+				Source: cmp.Or(h.Source, m.Source), Author: cmp.Or(h.Author, m.Author), UpdatedAt: h.UpdatedAt, Version: h.Version}
 			if h.Deleted {
 				t := h.UpdatedAt
 				hm.DeletedAt = &t
