@@ -153,7 +153,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) error {
 		for i := range resp.Gained {
 			used += contextInfoJSONSize(&resp.Gained[i])
 		}
-		full := false
+		full, returned := false, 0
 		const chunk = 64 // contexts per round trip; none are read past the budget
 		for first := 0; first < len(wants) && !full; first += chunk {
 			part := wants[first:min(first+chunk, len(wants))]
@@ -189,11 +189,12 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) error {
 					mw := m.wire("")
 					size := memoryJSONSize(&mw)
 					// The first change always goes, so every pull makes progress.
-					if used+size > budget && countChanges(resp)+len(pc.Changes) > 0 {
+					if used+size > budget && returned > 0 {
 						pc.More, full = true, true
 						break
 					}
 					used += size
+					returned++
 					pc.Changes = append(pc.Changes, mw)
 				}
 				rows.Close()
