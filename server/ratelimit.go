@@ -53,31 +53,6 @@ func (l *limiters) allow(key string, r float64, b int) error {
 	return nil
 }
 
-// blocked returns a 429 error when key's bucket (refilling r per second)
-// has no token left, without taking one.
-func (l *limiters) blocked(key string, r float64) error {
-	l.mu.Lock()
-	e := l.m[key]
-	l.mu.Unlock()
-	if e == nil {
-		return nil
-	}
-	if tok := e.lim.TokensAt(time.Now()); tok < 1 {
-		return retryAfter(time.Duration((1 - tok) / r * float64(time.Second)))
-	}
-	return nil
-}
-
-// authFailuresBlocked says whether ip has used up its failed
-// authentications (AuthPerMinute per minute).
-func (s *Server) authFailuresBlocked(ip string) error {
-	if err := s.limits.blocked("authfail:"+ip, float64(s.cfg.AuthPerMinute)/60); err != nil {
-		s.metrics.GetOrCreateCounter(`mem0_rate_limited_total{kind="auth"}`).Inc()
-		return err
-	}
-	return nil
-}
-
 // chargeAuthFailure counts one failed authentication against ip; the
 // failure that passes the limit is answered 429 instead of 401.
 func (s *Server) chargeAuthFailure(ip string) error {
