@@ -35,3 +35,23 @@ func TestNoEscalation(t *testing.T) {
 	// The account itself still can.
 	e.must(204, "POST", "/api/v1/teams/"+team+"/leave", admin.token, nil)
 }
+
+// A share puts a context into every grantee member's sync, so only orgs
+// and teams the sharer belongs to can be named; others look unknown.
+func TestShareOnlyToOwnOrgsAndTeams(t *testing.T) {
+	e := newEnv(t)
+	owner := e.newUser("share-owner")
+	stranger := e.newUser("share-stranger")
+	e.must(201, "POST", "/api/v1/orgs", owner.token, map[string]string{"name": "shareorg"})
+	team := e.must(201, "POST", "/api/v1/orgs/shareorg/teams", owner.token, map[string]string{"name": "t"}).str("id")
+
+	mine := e.must(201, "POST", "/api/v1/contexts", stranger.token, map[string]string{"name": "spam"}).str("id")
+	for _, g := range []map[string]string{{"kind": "org", "name": "shareorg"}, {"kind": "team", "id": team}} {
+		if r := e.do("POST", "/api/v1/contexts/"+mine+"/grants", stranger.token, map[string]any{"grantee": g, "level": "read"}); r.status != 404 {
+			t.Fatalf("stranger shared into %v: %d %s", g, r.status, r.body)
+		}
+	}
+	ours := e.must(201, "POST", "/api/v1/contexts", owner.token, map[string]string{"name": "runbook"}).str("id")
+	e.must(201, "POST", "/api/v1/contexts/"+ours+"/grants", owner.token, map[string]any{"grantee": map[string]string{"kind": "org", "name": "shareorg"}, "level": "read"})
+	e.must(201, "POST", "/api/v1/contexts/"+ours+"/grants", owner.token, map[string]any{"grantee": map[string]string{"kind": "team", "id": team}, "level": "write"})
+}

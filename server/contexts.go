@@ -422,7 +422,11 @@ type grantJSON struct {
 }
 
 // resolveGrantee finds the user, team or org a share names.
-func (s *Server) resolveGrantee(ctx context.Context, q querier, ref ownerRef) (uuid.UUID, string, error) {
+// resolveGrantee finds who a share names. Teams and orgs must be ones the
+// sharer belongs to (for a team, its org): a grant puts the context into
+// every member's sync, which strangers must not be able to do. Others
+// look like "no such" so membership does not leak.
+func (s *Server) resolveGrantee(ctx context.Context, q querier, p *Principal, ref ownerRef) (uuid.UUID, string, error) {
 	var (
 		id   uuid.UUID
 		name string
@@ -436,9 +440,13 @@ func (s *Server) resolveGrantee(ctx context.Context, q querier, ref ownerRef) (u
 			err = q.QueryRow(ctx, "SELECT id, username FROM users WHERE id::text = $1", ref.ID).Scan(&id, &name)
 		}
 	case "team":
-		err = q.QueryRow(ctx, "SELECT t.id, o.name || '/' || t.name FROM teams t JOIN orgs o ON o.id = t.org_id WHERE t.id::text = $1", ref.ID).Scan(&id, &name)
+		err = q.QueryRow(ctx, `SELECT t.id, o.name || '/' || t.name FROM teams t JOIN orgs o ON o.id = t.org_id
+			WHERE t.id::text = $1 AND EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = o.id AND m.user_id = $2)`,
+			ref.ID, p.UserID).Scan(&id, &name)
 	case "org":
-		err = q.QueryRow(ctx, "SELECT id, name FROM orgs WHERE id::text = $1 OR name = $2", ref.ID, ref.Name).Scan(&id, &name)
+		err = q.QueryRow(ctx, `SELECT o.id, o.name FROM orgs o WHERE (o.id::text = $1 OR o.name = $2)
+			AND EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = o.id AND m.user_id = $3)`,
+			ref.ID, ref.Name, p.UserID).Scan(&id, &name)
 	default:
 		return uuid.Nil, "", badRequest("grantee kind must be user, team or org")
 	}
@@ -464,7 +472,7 @@ func (s *Server) handleShare(w http.ResponseWriter, r *http.Request) error {
 	}
 	g := grantJSON{ID: uuid.Must(uuid.NewV7()).String(), GranteeKind: req.Grantee.Kind, Level: lvl.String()}
 	err = pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		gid, name, err := s.resolveGrantee(r.Context(), tx, req.Grantee)
+		gid, name, err := s.resolveGrantee(r.Context(), tx, p, req.Grantee)
 		if err != nil {
 			return err
 		}
