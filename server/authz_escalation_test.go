@@ -55,3 +55,22 @@ func TestShareOnlyToOwnOrgsAndTeams(t *testing.T) {
 	e.must(201, "POST", "/api/v1/contexts/"+ours+"/grants", owner.token, map[string]any{"grantee": map[string]string{"kind": "org", "name": "shareorg"}, "level": "read"})
 	e.must(201, "POST", "/api/v1/contexts/"+ours+"/grants", owner.token, map[string]any{"grantee": map[string]string{"kind": "team", "id": team}, "level": "write"})
 }
+
+// Leaving an org leaves its teams; the last owner of a team must hand it
+// on first, as for the org itself.
+func TestLeavingOrgKeepsTeamOwners(t *testing.T) {
+	e := newEnv(t)
+	owner := e.newUser("lv-owner")
+	lead := e.newUser("lv-lead")
+	e.must(201, "POST", "/api/v1/orgs", owner.token, map[string]string{"name": "lvorg"})
+	e.must(200, "PUT", "/api/v1/orgs/lvorg/members/"+lead.name, owner.token, map[string]string{"role": "member"})
+	team := e.must(201, "POST", "/api/v1/orgs/lvorg/teams", owner.token, map[string]string{"name": "t"}).str("id")
+	e.must(200, "PUT", "/api/v1/teams/"+team+"/members/"+lead.name, owner.token, map[string]string{"role": "owner"})
+	// The org owner may also own the team (creators do): make the lead the only one.
+	e.do("DELETE", "/api/v1/teams/"+team+"/members/"+owner.name, owner.token, nil)
+	if r := e.do("POST", "/api/v1/orgs/lvorg/leave", lead.token, nil); r.status != 409 {
+		t.Fatalf("last team owner left the org: %d %s", r.status, r.body)
+	}
+	e.must(200, "PUT", "/api/v1/teams/"+team+"/members/"+owner.name, owner.token, map[string]string{"role": "owner"})
+	e.must(204, "POST", "/api/v1/orgs/lvorg/leave", lead.token, nil)
+}

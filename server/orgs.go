@@ -349,7 +349,19 @@ func (s *Server) removeMember(ctx context.Context, tx pgx.Tx, p *Principal, g me
 		return err
 	}
 	if g.kind == "org" {
-		// Leaving an org leaves its teams too.
+		// Leaving an org leaves its teams too, but must not leave a team
+		// without an owner.
+		var team string
+		err := tx.QueryRow(ctx, `SELECT t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id
+			WHERE tm.user_id = $1 AND t.org_id = $2 AND tm.role = 4
+			AND NOT EXISTS (SELECT 1 FROM team_members o WHERE o.team_id = tm.team_id AND o.role = 4 AND o.user_id <> $1)
+			LIMIT 1`, uid, g.id).Scan(&team)
+		if err == nil {
+			return conflict("the last owner of team %s cannot leave the org; make someone else an owner of the team first", team)
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
 		if _, err := tx.Exec(ctx, "DELETE FROM team_members WHERE user_id = $1 AND team_id IN (SELECT id FROM teams WHERE org_id = $2)", uid, g.id); err != nil {
 			return err
 		}
