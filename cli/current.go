@@ -39,9 +39,17 @@ func (f *Factory) CurrentContext(ctx context.Context, flag string) (name, source
 
 // resolveID expands a short id prefix to a full memory id.
 func (f *Factory) resolveID(ctx context.Context, prefix string) (string, error) {
+	_, id, err := f.storeAndID(ctx, prefix)
+	return id, err
+}
+
+// storeAndID opens the store and expands an id prefix, for the commands
+// that work on one memory.
+func (f *Factory) storeAndID(ctx context.Context, prefix string) (*store.Store, string, error) {
 	s, err := f.Store(ctx)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	return s.ResolveID(ctx, prefix)
+	id, err := s.ResolveID(ctx, prefix)
+	return s, id, err
 }

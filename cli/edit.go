@@ -75,11 +75,7 @@ func editRun(ctx context.Context, opts *EditOptions) error {
 	if err != nil {
 		return err
 	}
-	id, err := f.resolveID(ctx, opts.ID)
-	if err != nil {
-		return err
-	}
-	s, err := f.Store(ctx)
+	s, id, err := f.storeAndID(ctx, opts.ID)
 	if err != nil {
 		return err
 	}

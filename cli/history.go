@@ -40,11 +40,7 @@ state; mem0 restore ID --version N makes an earlier one current again.`,
 
 func historyRun(ctx context.Context, opts *HistoryOptions) error {
 	f := opts.f
-	id, err := f.resolveID(ctx, opts.ID)
-	if err != nil {
-		return err
-	}
-	s, err := f.Store(ctx)
+	s, id, err := f.storeAndID(ctx, opts.ID)
 	if err != nil {
 		return err
 	}

@@ -49,11 +49,7 @@ way the restored state is saved as a new version: history is never rewritten.`,
 
 func restoreRun(ctx context.Context, opts *RestoreOptions) error {
 	f := opts.f
-	id, err := f.resolveID(ctx, opts.ID)
-	if err != nil {
-		return err
-	}
-	s, err := f.Store(ctx)
+	s, id, err := f.storeAndID(ctx, opts.ID)
 	if err != nil {
 		return err
 	}

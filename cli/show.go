@@ -49,11 +49,7 @@ as with git's short hashes.`,
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
 	f := opts.f
-	id, err := f.resolveID(ctx, opts.ID)
-	if err != nil {
-		return err
-	}
-	s, err := f.Store(ctx)
+	s, id, err := f.storeAndID(ctx, opts.ID)
 	if err != nil {
 		return err
 	}
