@@ -71,25 +71,24 @@ func contextShowRun(ctx context.Context, opts *ContextShowOptions) error {
 		return writeJSON(f.IO.Out, v)
 	}
 	st := f.Styles()
-	var b strings.Builder
-	field := func(k, val string) { fmt.Fprintf(&b, "%s %s\n", st.Dim.Render(fmt.Sprintf("%-12s", k+":")), val) }
-	field("name", st.Context.Render(c.Name))
+	fl := fields{key: st.Dim}
+	fl.add("name", st.Context.Render(c.Name))
 	if c.Description != "" {
-		field("description", c.Description)
+		fl.add("description", c.Description)
 	}
-	field("memories", fmt.Sprint(c.Memories))
-	field("visibility", c.Visibility)
-	field("created", stamp(c.CreatedAt))
+	fl.add("memories", fmt.Sprint(c.Memories))
+	fl.add("visibility", c.Visibility)
+	fl.add("created", stamp(c.CreatedAt))
 	if v.Current {
 		if opts.Name == "" {
-			field("current", "yes (chosen by "+source+")")
+			fl.add("current", "yes (chosen by "+source+")")
 		} else {
-			field("current", "yes")
+			fl.add("current", "yes")
 		}
 	}
 	if v.Recording {
-		field("recording", "yes")
+		fl.add("recording", "yes")
 	}
-	_, err = fmt.Fprint(f.IO.Out, b.String())
+	_, err = fmt.Fprint(f.IO.Out, fl.String())
 	return err
 }

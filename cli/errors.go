@@ -78,11 +78,9 @@ func Explain(err error, dbPath string) string {
 	case errors.Is(err, store.ErrTooNew):
 		return err.Error()
 	}
-	msg := err.Error()
-	for _, prefix := range []string{store.ErrInvalid.Error() + ": "} {
-		msg = strings.Replace(msg, prefix, "", 1)
-	}
-	return msg
+	// The sentinel's own words ("invalid input: ") add nothing to the
+	// sentence that follows them.
+	return strings.Replace(err.Error(), store.ErrInvalid.Error()+": ", "", 1)
 }
 
 // lastPart is the innermost message of a wrapped chain: for

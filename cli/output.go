@@ -49,6 +49,27 @@ func (f *Factory) Styles() styles {
 	}
 }
 
+// fields collects "key: value" lines (show, status, context show) and
+// prints them with the values aligned after the longest key.
+type fields struct {
+	key  lipgloss.Style
+	rows [][2]string
+}
+
+func (fl *fields) add(k, v string) { fl.rows = append(fl.rows, [2]string{k + ":", v}) }
+
+func (fl *fields) String() string {
+	width := 0
+	for _, r := range fl.rows {
+		width = max(width, len(r[0]))
+	}
+	var b strings.Builder
+	for _, r := range fl.rows {
+		fmt.Fprintf(&b, "%s %s\n", fl.key.Render(fmt.Sprintf("%-*s", width, r[0])), r[1])
+	}
+	return b.String()
+}
+
 // writeJSON writes v as one indented JSON document.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -65,13 +65,12 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		return err
 	}
 	st := f.Styles()
-	var b strings.Builder
-	field := func(k, v string) { fmt.Fprintf(&b, "%s %s\n", st.Dim.Render(fmt.Sprintf("%-9s", k+":")), v) }
-	field("id", st.ID.Render(m.ID))
-	field("context", st.Context.Render(m.Context))
-	field("kind", st.Kind.Render(m.Kind))
+	fl := fields{key: st.Dim}
+	fl.add("id", st.ID.Render(m.ID))
+	fl.add("context", st.Context.Render(m.Context))
+	fl.add("kind", st.Kind.Render(m.Kind))
 	if len(m.Tags) > 0 {
-		field("tags", strings.Join(m.Tags, ", "))
+		fl.add("tags", strings.Join(m.Tags, ", "))
 	}
 	if len(m.Metadata) > 0 {
 		keys := make([]string, 0, len(m.Metadata))
@@ -80,19 +79,18 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			field("meta", fmt.Sprintf("%s=%v", k, m.Metadata[k]))
+			fl.add("meta", fmt.Sprintf("%s=%v", k, m.Metadata[k]))
 		}
 	}
-	field("source", m.Source)
+	fl.add("source", m.Source)
 	if m.Author != "" {
-		field("author", m.Author)
+		fl.add("author", m.Author)
 	}
-	field("created", stamp(m.CreatedAt))
-	field("updated", fmt.Sprintf("%s (version %d)", stamp(m.UpdatedAt), m.Version))
+	fl.add("created", stamp(m.CreatedAt))
+	fl.add("updated", fmt.Sprintf("%s (version %d)", stamp(m.UpdatedAt), m.Version))
 	if m.Deleted() {
-		field("deleted", st.Warn.Render(stamp(*m.DeletedAt)+" - `mem0 restore "+m.ID+"` brings it back"))
+		fl.add("deleted", st.Warn.Render(stamp(*m.DeletedAt)+" - `mem0 restore "+m.ID+"` brings it back"))
 	}
-	b.WriteString("\n" + m.Content + "\n")
-	_, err = fmt.Fprint(f.IO.Out, b.String())
+	_, err = fmt.Fprint(f.IO.Out, fl.String()+"\n"+m.Content+"\n")
 	return err
 }

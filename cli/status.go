@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -60,7 +59,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.Stats(ctx, s.Path())
+	st, err := s.Stats(ctx)
 	if err != nil {
 		return err
 	}
@@ -84,26 +83,25 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return writeJSON(f.IO.Out, v)
 	}
 	sty := f.Styles()
-	var b strings.Builder
-	field := func(k, val string) { fmt.Fprintf(&b, "%s %s\n", sty.Dim.Render(fmt.Sprintf("%-10s", k+":")), val) }
-	field("context", sty.Context.Render(v.CurrentContext)+sty.Dim.Render(" ("+v.ContextSource+")"))
+	fl := fields{key: sty.Dim}
+	fl.add("context", sty.Context.Render(v.CurrentContext)+sty.Dim.Render(" ("+v.ContextSource+")"))
 	if v.Recording != "" {
 		rec := sty.Warn.Render(v.Recording)
 		if v.RecordingSince != nil {
 			rec += sty.Dim.Render(" (since " + ago(f.Now(), *v.RecordingSince) + ")")
 		}
-		field("recording", rec)
+		fl.add("recording", rec)
 	} else {
-		field("recording", "off")
+		fl.add("recording", "off")
 	}
-	field("memories", fmt.Sprintf("%d in %d contexts (%d deleted, %d earlier versions)", st.Memories, st.Contexts, st.Deleted, st.Versions))
+	fl.add("memories", fmt.Sprintf("%d in %d contexts (%d deleted, %d earlier versions)", st.Memories, st.Contexts, st.Deleted, st.Versions))
 	if st.Pending > 0 {
-		field("to sync", fmt.Sprint(st.Pending))
+		fl.add("to sync", fmt.Sprint(st.Pending))
 	}
-	field("database", fmt.Sprintf("%s (%s)", v.Database, sizeText(st.Bytes)))
-	field("config", v.ConfigFile)
-	field("state", v.StateDir)
-	_, err = fmt.Fprint(f.IO.Out, b.String())
+	fl.add("database", fmt.Sprintf("%s (%s)", v.Database, sizeText(st.Bytes)))
+	fl.add("config", v.ConfigFile)
+	fl.add("state", v.StateDir)
+	_, err = fmt.Fprint(f.IO.Out, fl.String())
 	return err
 }
 

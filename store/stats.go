@@ -19,9 +19,9 @@ type Stats struct {
 }
 
 // Stats counts what the database holds; Bytes includes the WAL file.
-func (r reader) Stats(ctx context.Context, path string) (*Stats, error) {
+func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 	var st Stats
-	err := r.q.QueryRowContext(ctx, `SELECT
+	err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM contexts),
 		(SELECT count(*) FROM memories WHERE deleted_at IS NULL),
 		(SELECT count(*) FROM memories WHERE deleted_at IS NOT NULL),
@@ -30,7 +30,7 @@ func (r reader) Stats(ctx context.Context, path string) (*Stats, error) {
 	if err != nil {
 		return nil, mapErr(err, "count memories")
 	}
-	for _, p := range []string{path, path + "-wal"} {
+	for _, p := range []string{s.path, s.path + "-wal"} {
 		if fi, err := os.Stat(p); err == nil {
 			st.Bytes += fi.Size()
 		}

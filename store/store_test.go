@@ -61,10 +61,14 @@ func TestOpenMigratesOnceAndUsesWAL(t *testing.T) {
 		t.Fatal("foreign keys off")
 	}
 	s.Close()
-	// Reopening an up-to-date database applies nothing.
+	// Reopening an up-to-date database applies nothing: a migration run
+	// again would fail on tables that exist, and the version stays.
 	s, err = Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if again, _ := s.SchemaVersion(ctx); again != len(migs) {
+		t.Fatalf("schema version %d after reopening, want %d", again, len(migs))
 	}
 	s.Close()
 }
@@ -156,7 +160,7 @@ func TestAddRejectsBadInputAndWritesNothing(t *testing.T) {
 			t.Errorf("AddMemory(%q) = %v, want %v", c.in.Content, err, c.want)
 		}
 	}
-	st, _ := s.Stats(ctx, s.Path())
+	st, _ := s.Stats(ctx)
 	if st.Memories != 0 || st.Contexts != 0 {
 		t.Fatalf("bad input wrote something: %+v", st)
 	}
@@ -343,7 +347,7 @@ func TestContextsRenameDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _ := s.Stats(ctx, s.Path())
+	st, _ := s.Stats(ctx)
 	if st.Memories != 0 || st.Contexts != 0 {
 		t.Fatalf("context delete left rows: %+v", st)
 	}
@@ -517,7 +521,7 @@ func TestConcurrentWritersFromManyStores(t *testing.T) {
 	}
 	s, _ := Open(ctx, path, Options{})
 	defer s.Close()
-	st, _ := s.Stats(ctx, path)
+	st, _ := s.Stats(ctx)
 	if st.Memories != writers*each {
 		t.Fatalf("%d memories, want %d", st.Memories, writers*each)
 	}
