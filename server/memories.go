@@ -116,6 +116,23 @@ func (s *Server) loadMemory(r *http.Request, id uuid.UUID, withDeleted bool) (*w
 	return &w, nil
 }
 
+// liveMemory loads the memory the path names for a change: deleted ones
+// are not found (restore them first).
+func (s *Server) liveMemory(r *http.Request) (uuid.UUID, *memState, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	cur, _, _, err := s.loadMemoryState(r, id)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	if cur.deleted {
+		return uuid.Nil, nil, ErrNotFound
+	}
+	return id, cur, nil
+}
+
 func (s *Server) handleGetMemory(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -138,16 +155,9 @@ type updateMemoryRequest struct {
 
 func (s *Server) handleUpdateMemory(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
-	id, err := pathID(r, "id")
+	id, cur, err := s.liveMemory(r)
 	if err != nil {
 		return err
-	}
-	cur, _, _, err := s.loadMemoryState(r, id)
-	if err != nil {
-		return err
-	}
-	if cur.deleted {
-		return ErrNotFound
 	}
 	var req updateMemoryRequest
 	if err := decode(r, &req); err != nil {
@@ -193,16 +203,9 @@ func (s *Server) applyOne(w http.ResponseWriter, r *http.Request, p *Principal, 
 
 func (s *Server) handleDeleteMemory(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
-	id, err := pathID(r, "id")
+	id, cur, err := s.liveMemory(r)
 	if err != nil {
 		return err
-	}
-	cur, _, _, err := s.loadMemoryState(r, id)
-	if err != nil {
-		return err
-	}
-	if cur.deleted {
-		return ErrNotFound
 	}
 	op := wire.Op{Type: wire.OpDelete, ContextID: cur.contextID.String(), MemoryID: id.String(), ClientTime: time.Now(), BaseVersion: cur.version}
 	return s.applyOne(w, r, p, op, applyMode{strict: true})

@@ -75,6 +75,34 @@ type nameRequest struct {
 	Name string `json:"name"`
 }
 
+// renameGroup renames an org or a team (kind; the table is kind+"s") from
+// the request body and audits it, returning the new name. The caller has
+// authorized the change; taken is the answer when the name is in use.
+func (s *Server) renameGroup(r *http.Request, p *Principal, kind string, id, org uuid.UUID, from, taken string) (string, error) {
+	var req nameRequest
+	if err := decode(r, &req); err != nil {
+		return from, err
+	}
+	if err := checkName(kind, req.Name); err != nil {
+		return from, err
+	}
+	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+		_, err := tx.Exec(r.Context(), "UPDATE "+kind+"s SET name = $2 WHERE id = $1", id, req.Name)
+		if isUniqueViolation(err) {
+			return conflict("%s", taken)
+		}
+		if err != nil {
+			return err
+		}
+		return s.audit(r.Context(), tx, auditEvent{actor: p.UserID, actorName: p.Username, action: kind + ".rename", org: org,
+			targetType: kind, targetID: id.String(), ip: info(r.Context()).ip, detail: map[string]any{"from": from, "to": req.Name}})
+	})
+	if err != nil {
+		return from, err
+	}
+	return req.Name, nil
+}
+
 func (s *Server) handleCreateOrg(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
 	if err := requireLogin(p); err != nil {
@@ -146,28 +174,9 @@ func (s *Server) handleRenameOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(p, o.role, ActOrgManage); err != nil {
 		return err
 	}
-	var req nameRequest
-	if err := decode(r, &req); err != nil {
+	if o.name, err = s.renameGroup(r, p, "org", o.id, o.id, o.name, "an org with that name exists"); err != nil {
 		return err
 	}
-	if err := checkName("org", req.Name); err != nil {
-		return err
-	}
-	err = pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		_, err := tx.Exec(r.Context(), "UPDATE orgs SET name = $2 WHERE id = $1", o.id, req.Name)
-		if isUniqueViolation(err) {
-			return conflict("an org with that name exists")
-		}
-		if err != nil {
-			return err
-		}
-		return s.audit(r.Context(), tx, auditEvent{actor: p.UserID, actorName: p.Username, action: "org.rename", org: o.id,
-			targetType: "org", targetID: o.id.String(), ip: info(r.Context()).ip, detail: map[string]any{"from": o.name, "to": req.Name}})
-	})
-	if err != nil {
-		return err
-	}
-	o.name = req.Name
 	return writeJSON(w, http.StatusOK, o.json())
 }
 
@@ -534,28 +543,9 @@ func (s *Server) handleRenameTeam(w http.ResponseWriter, r *http.Request) error 
 	if err := authorize(p, t.mgmt(), ActOrgManage); err != nil {
 		return err
 	}
-	var req nameRequest
-	if err := decode(r, &req); err != nil {
+	if t.name, err = s.renameGroup(r, p, "team", t.id, t.orgID, t.name, "the org has a team with that name"); err != nil {
 		return err
 	}
-	if err := checkName("team", req.Name); err != nil {
-		return err
-	}
-	err = pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		_, err := tx.Exec(r.Context(), "UPDATE teams SET name = $2 WHERE id = $1", t.id, req.Name)
-		if isUniqueViolation(err) {
-			return conflict("the org has a team with that name")
-		}
-		if err != nil {
-			return err
-		}
-		return s.audit(r.Context(), tx, auditEvent{actor: p.UserID, actorName: p.Username, action: "team.rename", org: t.orgID,
-			targetType: "team", targetID: t.id.String(), ip: info(r.Context()).ip, detail: map[string]any{"from": t.name, "to": req.Name}})
-	})
-	if err != nil {
-		return err
-	}
-	t.name = req.Name
 	return writeJSON(w, http.StatusOK, t.json())
 }
 
