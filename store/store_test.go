@@ -250,6 +250,11 @@ func TestSearchRanksAndNeverErrorsOnSyntax(t *testing.T) {
 	if !strings.Contains(res[0].Highlight, MarkStart+"logs"+MarkEnd) {
 		t.Fatalf("highlight: %q", res[0].Highlight)
 	}
+	// Diacritics and case fold, as docs/usage.md says: "CAFE" finds "café".
+	add(t, s, NewMemory{Content: "un café au lait"})
+	if res, _, _ := s.Search(ctx, "CAFE", Filter{}, false); len(res) != 1 {
+		t.Fatalf("diacritic folding: %d results", len(res))
+	}
 	// Porter stemming: "starting" finds "starts".
 	if res, _, _ := s.Search(ctx, "starting", Filter{}, false); len(res) != 1 {
 		t.Fatalf("stemming: %d results", len(res))
