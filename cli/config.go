@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/mem0dev/mem0/server"
+	"github.com/mem0dev/mem0/store"
 	"github.com/mem0dev/mem0/store/content"
 )
 
@@ -32,6 +33,11 @@ var configKeys = map[string]configKey{
 	"editor":            {"", "editor for `mem0 edit` (unset: $VISUAL, then $EDITOR, then vi/notepad)", checkAny},
 	"color":             {"auto", "colour output: auto (on a terminal, unless NO_COLOR is set), always or never", checkEnum("auto", "always", "never")},
 
+	// mem0 mcp: which contexts the MCP server reads and writes.
+	"mcp.context":        {"", "mem0 mcp: context tools use (unset: the current context)", checkContextName},
+	"mcp.allow_contexts": {"", "mem0 mcp: further contexts tools may name, comma-separated (* for all)", checkAny},
+	"mcp.read_only":      {"false", "mem0 mcp: expose only the tools that read", checkEnum("true", "false")},
+
 	// mem0 server; the database URL and the signing key are secrets and
 	// come only from the environment (MEM0_DATABASE_URL, MEM0_JWT_KEY) or a
 	// key file, never from this file.
@@ -44,6 +50,16 @@ var configKeys = map[string]configKey{
 }
 
 func checkAny(s string) (any, error) { return s, nil }
+
+func checkContextName(s string) (any, error) {
+	if s == "" {
+		return s, nil
+	}
+	if err := store.ValidateContextName(s); err != nil {
+		return nil, fmt.Errorf("%q is not a context name: use 1-64 letters, digits, '.', '_' or '-'", s)
+	}
+	return s, nil
+}
 
 func checkPositiveInt(s string) (any, error) {
 	n, err := strconv.Atoi(s)

@@ -1,0 +1,132 @@
+// Package mcp is mem0's Model Context Protocol server: the tools, resources
+// and scope rules that let AI clients (Claude, Cursor, VS Code Copilot …)
+// read and write the local store over stdio. It sits beside package cli as
+// a second front end over package store and never imports cli.
+package mcp
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// Options configure a server. Everything that decides what the model may
+// touch comes from here (flags and config), never from tool arguments.
+type Options struct {
+	Store   *store.Store
+	Scope   Scope
+	Version string
+	// Logger receives one line per tool call at debug level and problems
+	// at warn/error. Nil discards.
+	Logger *slog.Logger
+	// Now is the clock for relative times in filters; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server holds what the tool and resource handlers share.
+type Server struct {
+	s     *store.Store
+	scope Scope
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// instructions tell the model, once per session, how the tools fit together.
+const instructions = `mem0 is the developer's local memory: notes, facts, snippets and shell commands,
+shared with their terminal and teammates. Search it (search_memories) before
+answering questions about this project, its infrastructure or the user's
+preferences, and remember (add_memory) durable facts the user states or
+decisions you make together - one fact per memory, in plain words. Memory ids
+come from search_memories and get_memories. Which context (bucket) is read
+and written is fixed by the server's configuration.`
+
+// New builds the MCP server: tools (only the reading ones when the scope
+// is read-only), resources and resource templates.
+func New(opts Options) *sdk.Server {
+	srv := &Server{s: opts.Store, scope: opts.Scope, log: opts.Logger, now: opts.Now}
+	if srv.log == nil {
+		srv.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if srv.now == nil {
+		srv.now = time.Now
+	}
+	version := opts.Version
+	if version == "" {
+		version = "dev"
+	}
+	server := sdk.NewServer(&sdk.Implementation{Name: "mem0", Title: "mem0 memory", Version: version}, &sdk.ServerOptions{
+		Instructions: instructions,
+		// The SDK's own lifecycle lines are only worth seeing when
+		// debugging.
+		Logger: slog.New(quietHandler{srv.log.Handler()}),
+		// No logging capability: logs go to stderr, which clients keep.
+		Capabilities: &sdk.ServerCapabilities{},
+	})
+	srv.addTools(server)
+	srv.addResources(server)
+	server.AddReceivingMiddleware(srv.logCalls)
+	return server
+}
+
+// Serve serves one client over in and out (a process's stdin and stdout)
+// until the client closes in or ctx ends.
+func Serve(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
+	return New(opts).Run(ctx, &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopCloser{out}})
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// logCalls logs every request with its duration, at debug level.
+func (srv *Server) logCalls(next sdk.MethodHandler) sdk.MethodHandler {
+	return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
+		start := time.Now()
+		res, err := next(ctx, method, req)
+		attrs := []any{"method", method, "ms", float64(time.Since(start).Microseconds()) / 1000}
+		if p, ok := req.GetParams().(*sdk.CallToolParamsRaw); ok {
+			attrs = append(attrs, "tool", p.Name)
+		}
+		if r, ok := res.(*sdk.CallToolResult); ok && r != nil && r.IsError {
+			attrs = append(attrs, "tool_error", toolErrorText(r))
+		}
+		if err != nil {
+			srv.log.Warn("request failed", append(attrs, "err", err)...)
+		} else {
+			srv.log.Debug("request", attrs...)
+		}
+		return res, err
+	}
+}
+
+func toolErrorText(r *sdk.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range r.Content {
+		if t, ok := c.(*sdk.TextContent); ok {
+			b.WriteString(t.Text)
+		}
+	}
+	return b.String()
+}
+
+// quietHandler passes on only warnings and errors unless the handler it
+// wraps is set to debug.
+type quietHandler struct{ slog.Handler }
+
+func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	if h.Handler.Enabled(ctx, slog.LevelDebug) {
+		return true
+	}
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h quietHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return quietHandler{h.Handler.WithAttrs(as)}
+}
+func (h quietHandler) WithGroup(g string) slog.Handler { return quietHandler{h.Handler.WithGroup(g)} }
