@@ -1,0 +1,156 @@
+package shell
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// Redacted replaces every secret the filters find.
+const Redacted = "[REDACTED]"
+
+// A secret rule: what to look for and which part of the match is secret.
+// Group "s" is the secret; a rule without it masks the whole match.
+type rule struct {
+	name string
+	re   string
+}
+
+// quoted matches one shell word: double- or single-quoted or bare.
+const quoted = `(?:"[^"]*"|'[^']*'|[^\s'"]+)`
+
+// builtinRules find the secrets people type most. They err towards masking:
+// a masked word that was not a secret costs little, a kept secret a lot.
+var builtinRules = []rule{
+	{"private key", `-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`},
+	{"URL credentials", `[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@'"]*:(?P<s>[^\s/@'"]+)@`},
+	{"AWS access key id", `\b(?:AKIA|ASIA|AROA|AIDA|ANPA|ANVA|AGPA)[0-9A-Z]{16}\b`},
+	{"AWS secret key", `(?i)aws_?secret_?access_?key["']?\s*[=:]\s*(?P<s>` + quoted + `)`},
+	{"GitHub token", `\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b`},
+	{"GitLab token", `\bgl(?:pat|dt|ptt|rt|cbt|oas)-[A-Za-z0-9_-]{20,}`},
+	{"Slack token", `\bxox[abposr]-[A-Za-z0-9-]{10,}`},
+	{"Slack webhook", `https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+`},
+	{"Stripe key", `\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}`},
+	{"JWT", `\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}`},
+	{"Bearer token", `(?i)\b(?:bearer|token)\s+(?P<s>[A-Za-z0-9._~+/=-]{8,})`},
+	{"Authorization header", `(?i)\b(?:authorization|x-api-key|api-key|private-token)\s*:\s*(?:basic\s+|bearer\s+|token\s+)?(?P<s>[^\s'"]+)`},
+	{"password option", `(?i)--?(?:password|passwd|pass|token|secret|api-?key|access-?token|auth-?token)(?:=|\s+)(?P<s>` + quoted + `)`},
+	{"secret assignment", `(?i)\b[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIALS?)[A-Z0-9_]*\s*=\s*(?P<s>` + quoted + `)`},
+	{"curl user", `(?:\s-u\s*|\s--user[=\s]+)['"]?[^\s:'"]+:(?P<s>[^\s'"]+)`},
+	{"mysql password", `\bmysql(?:dump|admin)?\b[^|;&\n]*?\s-p(?P<s>[^\s'"]+)`},
+	{"sshpass", `\bsshpass\s+-p\s*(?P<s>` + quoted + `)`},
+}
+
+var (
+	compileOnce   sync.Once
+	compiledRules []*regexp.Regexp
+)
+
+// rules compiles the built-in rules on first use: compiling them at package
+// init would cost every mem0 invocation, most of which ingest nothing.
+func rules() []*regexp.Regexp {
+	compileOnce.Do(func() {
+		for _, r := range builtinRules {
+			compiledRules = append(compiledRules, regexp.MustCompile(r.re))
+		}
+	})
+	return compiledRules
+}
+
+// Filter decides what of a captured command is kept.
+type Filter struct {
+	// IgnoreCommands are program names whose commands are not recorded
+	// (`ls`, `cd`, …): a command is ignored when its first word is one.
+	IgnoreCommands []string
+	// Ignore drops every command it matches (nil: none).
+	Ignore *regexp.Regexp
+	// Redact masks what it matches in addition to the built-in rules
+	// (the group named s when it has one, else the whole match).
+	Redact *regexp.Regexp
+}
+
+// NewFilter builds a filter from settings: a comma- or space-separated list
+// of command names and two regular expressions ("" for none).
+func NewFilter(ignoreCommands, ignore, redact string) (*Filter, error) {
+	f := &Filter{IgnoreCommands: strings.FieldsFunc(ignoreCommands, func(r rune) bool { return r == ',' || r == ' ' })}
+	var err error
+	if ignore != "" {
+		if f.Ignore, err = regexp.Compile(ignore); err != nil {
+			return nil, fmt.Errorf("shell.ignore_pattern: %v", err)
+		}
+	}
+	if redact != "" {
+		if f.Redact, err = regexp.Compile(redact); err != nil {
+			return nil, fmt.Errorf("shell.redact_pattern: %v", err)
+		}
+	}
+	return f, nil
+}
+
+// Apply returns the command as it may be stored, how many secrets were
+// masked, and false when the command must not be recorded at all.
+func (f *Filter) Apply(cmd string) (string, int, bool) {
+	if strings.TrimSpace(cmd) == "" || strings.HasPrefix(cmd, " ") || strings.HasPrefix(cmd, "\t") {
+		return "", 0, false
+	}
+	if word := firstWord(cmd); word != "" {
+		for _, ig := range f.IgnoreCommands {
+			if word == ig {
+				return "", 0, false
+			}
+		}
+	}
+	if f.Ignore != nil && f.Ignore.MatchString(cmd) {
+		return "", 0, false
+	}
+	n := 0
+	for _, re := range rules() {
+		cmd = mask(re, cmd, &n)
+	}
+	if f.Redact != nil {
+		cmd = mask(f.Redact, cmd, &n)
+	}
+	return cmd, n, true
+}
+
+// firstWord is the program a command runs: the first word after any
+// VAR=value assignments, without its folder.
+func firstWord(cmd string) string {
+	for _, w := range strings.Fields(cmd) {
+		if strings.Contains(w, "=") && !strings.HasPrefix(w, "=") {
+			continue
+		}
+		if i := strings.LastIndexAny(w, `/\`); i >= 0 {
+			w = w[i+1:]
+		}
+		return w
+	}
+	return ""
+}
+
+// mask replaces the secret part of every match of re in s.
+func mask(re *regexp.Regexp, s string, n *int) string {
+	idx := re.FindAllStringSubmatchIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	group := re.SubexpIndex("s")
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		start, end := m[0], m[1]
+		if group > 0 && m[2*group] >= 0 {
+			start, end = m[2*group], m[2*group+1]
+		}
+		if start < last || start == end || s[start:end] == Redacted {
+			continue
+		}
+		b.WriteString(s[last:start])
+		b.WriteString(Redacted)
+		last = end
+		*n++
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}

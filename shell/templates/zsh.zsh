@@ -1,0 +1,116 @@
+# mem0 shell integration for zsh {{.Version}}. Load it from ~/.zshrc:
+#   eval "$(mem0 init zsh)"
+# While this shell records (mem0 context start NAME), each command typed is
+# remembered with its exit status, duration, folder and git branch. Between
+# two prompts the hook runs no program: it writes one small file with zsh
+# builtins, which mem0 ingests the next time it runs.
+
+typeset -g __mem0_bin={{.Bin}}
+typeset -g __mem0_spool={{.Spool}}
+typeset -g __mem0_sessions={{.Sessions}}
+zmodload -F zsh/datetime p:epochtime 2>/dev/null
+
+# __mem0_esc puts $1 in REPLY with \ \n \r escaped, one value per line.
+__mem0_esc() {
+	emulate -L zsh
+	local s=${1//\\/\\\\}
+	s=${s//$'\n'/\\n}
+	REPLY=${s//$'\r'/\\r}
+}
+
+# __mem0_now puts the time in microseconds in REPLY (empty without the
+# zsh/datetime module).
+__mem0_now() {
+	if (( ${+epochtime} )); then
+		REPLY=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
+	else
+		REPLY=
+	fi
+}
+
+# __mem0_git finds the repository around $PWD (cached until the folder
+# changes) and reads its HEAD, so a branch switch is seen at once.
+__mem0_git() {
+	emulate -L zsh
+	if [[ $PWD != ${__mem0_gpwd-} ]]; then
+		typeset -g __mem0_gpwd=$PWD __mem0_groot= __mem0_gdir=
+		local d=$PWD l=
+		while :; do
+			if [[ -e $d/.git ]]; then
+				__mem0_groot=${d:-/} __mem0_gdir=$d/.git
+				break
+			fi
+			[[ -n $d ]] || break
+			d=${d%/*}
+		done
+		if [[ -f $__mem0_gdir ]]; then # a worktree or submodule: "gitdir: PATH"
+			{ IFS= read -r l <$__mem0_gdir } 2>/dev/null || :
+			l=${l#gitdir: }
+			[[ $l == /* ]] || l=$__mem0_groot/$l
+			__mem0_gdir=$l
+		fi
+	fi
+	typeset -g __mem0_ghead=
+	if [[ -n $__mem0_gdir ]]; then
+		{ IFS= read -r __mem0_ghead <$__mem0_gdir/HEAD } 2>/dev/null || :
+	fi
+}
+
+__mem0_preexec() {
+	# $1 is the line as typed; it is empty when history is off, and then
+	# the expanded text ($3) is the best there is.
+	typeset -g __mem0_cmd=${1:-$3} __mem0_ran=1
+	__mem0_now
+	typeset -g __mem0_t0=$REPLY
+}
+
+__mem0_precmd() {
+	local st=$?
+	emulate -L zsh
+	local ctx= end cmd cwd root head
+	__mem0_now
+	end=$REPLY
+	{ IFS= read -r ctx <$__mem0_sessions/${MEM0_SESSION-} } 2>/dev/null || :
+	if [[ $ctx != ${__mem0_ctx-} ]]; then
+		typeset -g __mem0_ctx=$ctx
+	elif [[ -n $ctx && -n ${__mem0_ran-} && $__mem0_cmd != [[:space:]]* && -n $__mem0_cmd ]]; then
+		typeset -g __mem0_seq=$(( ${__mem0_seq:-0} + 1 ))
+		__mem0_git
+		__mem0_esc $__mem0_cmd && cmd=$REPLY
+		__mem0_esc $PWD && cwd=$REPLY
+		__mem0_esc $__mem0_groot && root=$REPLY
+		__mem0_esc $__mem0_ghead && head=$REPLY
+		{
+			builtin printf '%s\n' 'mem0-capture 1' "session $MEM0_SESSION" "seq $__mem0_seq" "context $ctx" \
+				'shell zsh' "status $st" "start_us ${__mem0_t0-}" "end_us $end" "cwd $cwd" \
+				"git_root $root" "git_head $head" "cmd $cmd" end >|$__mem0_spool/$MEM0_SESSION.$__mem0_seq
+		} 2>/dev/null || :
+		# Now and then, ingest in a detached job so the spool stays short.
+		if (( SECONDS - ${__mem0_bg:-0} >= 30 )); then
+			typeset -g __mem0_bg=$SECONDS
+			( $__mem0_bin ingest --quiet </dev/null >/dev/null 2>&1 & )
+		fi
+	fi
+	typeset -g __mem0_ran= __mem0_cmd= __mem0_t0=
+	return $st
+}
+
+if [[ -z ${__mem0_loaded-} ]]; then
+	typeset -g __mem0_loaded=1
+	# A new id for every shell, child shells included: the variable above
+	# is not exported, MEM0_SESSION is (mem0 context start reads it).
+	builtin printf -v MEM0_SESSION 'zsh-%x-%04x%04x' $$ $RANDOM $RANDOM
+	export MEM0_SESSION
+	{ builtin printf '%s\n' {{.Context}} >|$__mem0_sessions/$MEM0_SESSION } 2>/dev/null || :
+	typeset -ga precmd_functions preexec_functions
+	# First in line, so the hook sees the command's own $?.
+	(( ${precmd_functions[(Ie)__mem0_precmd]} )) || precmd_functions=(__mem0_precmd $precmd_functions)
+	(( ${preexec_functions[(Ie)__mem0_preexec]} )) || preexec_functions+=(__mem0_preexec)
+fi
+{{- if .Completion}}
+
+# Completion for mem0 (mem0 completion zsh); needs compinit.
+if (( ${+functions[compdef]} )); then
+{{.Completion}}
+fi
+{{- end}}
