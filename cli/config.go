@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/mem0dev/mem0/server"
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 	"github.com/mem0dev/mem0/store/content"
 )
@@ -38,6 +40,12 @@ var configKeys = map[string]configKey{
 	"mcp.allow_contexts": {"", "mem0 mcp: further contexts tools may name, comma-separated (* for all)", checkAny},
 	"mcp.read_only":      {"false", "mem0 mcp: expose only the tools that read", checkEnum("true", "false")},
 
+	// Shell hooks (mem0 init): what they record.
+	"shell.inherit":         {"true", "a new shell records into the context most recently started with mem0 context start", checkEnum("true", "false")},
+	"shell.ignore_commands": {"ls,cd,pwd,clear,exit,history,mem0", "programs whose commands are never recorded, comma-separated", checkAny},
+	"shell.ignore_pattern":  {"", "commands matching this regular expression are never recorded", checkRegexp},
+	"shell.redact_pattern":  {"", "recorded commands have what this regular expression matches masked, besides the built-in secret filters", checkRegexp},
+
 	// mem0 server; the database URL and the signing key are secrets and
 	// come only from the environment (MEM0_DATABASE_URL, MEM0_JWT_KEY) or a
 	// key file, never from this file.
@@ -57,6 +65,13 @@ func checkContextName(s string) (any, error) {
 	}
 	if err := store.ValidateContextName(s); err != nil {
 		return nil, fmt.Errorf("%q is not a context name: use 1-64 letters, digits, '.', '_' or '-'", s)
+	}
+	return s, nil
+}
+
+func checkRegexp(s string) (any, error) {
+	if _, err := regexp.Compile(s); err != nil {
+		return nil, fmt.Errorf("%q is not a regular expression: %v", s, err)
 	}
 	return s, nil
 }
@@ -149,6 +164,15 @@ func (c *Config) MaxContentBytes() int { return c.v.GetInt("content.max_bytes") 
 
 // BusyTimeout is db.busy_timeout.
 func (c *Config) BusyTimeout() time.Duration { return c.v.GetDuration("db.busy_timeout") }
+
+// ShellFilter is what decides which recorded commands are kept.
+func (c *Config) ShellFilter() (*shell.Filter, error) {
+	return shell.NewFilter(c.Get("shell.ignore_commands"), c.Get("shell.ignore_pattern"), c.Get("shell.redact_pattern"))
+}
+
+// ShellInherit reports whether new shells record into the most recently
+// started context.
+func (c *Config) ShellInherit() bool { return c.v.GetBool("shell.inherit") }
 
 // Keys lists the known settings, sorted.
 func Keys() []string {

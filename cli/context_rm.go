@@ -47,7 +47,13 @@ func contextRmRun(ctx context.Context, opts *ContextRmOptions) error {
 		return err
 	}
 	var n int
+	var id string
 	err = s.WithTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.GetContext(ctx, opts.Name)
+		if err != nil {
+			return err
+		}
+		id = c.ID
 		n, err = tx.DeleteContext(ctx, opts.Name, opts.Force)
 		return err
 	})
@@ -55,5 +61,15 @@ func contextRmRun(ctx context.Context, opts *ContextRmOptions) error {
 		return err
 	}
 	fmt.Fprintf(opts.f.IO.ErrOut, "Deleted context %s and %d memories.\n", opts.Name, n)
+	// Shells recording into it stop; what they had spooled is dropped.
+	p, err := opts.f.Paths()
+	if err != nil {
+		return err
+	}
+	if stopped, err := p.Sessions().Stop(id); err != nil {
+		return err
+	} else if stopped > 0 {
+		fmt.Fprintf(opts.f.IO.ErrOut, "Stopped recording in %s.\n", plural(stopped, "shell"))
+	}
 	return nil
 }

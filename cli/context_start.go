@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -23,8 +24,11 @@ func NewCmdContextStart(f *Factory, runF func(context.Context, *ContextStartOpti
 		Use:   "start [NAME]",
 		Short: "Start recording into a context (created if missing)",
 		Long: `Start recording into NAME (the current context when NAME is omitted),
-creating it if needed. While recording, the shell hooks (mem0 init) remember
-every command typed, with its exit status, duration, folder and git branch.`,
+creating it if needed. Run in a shell with the hook loaded (mem0 init), it
+makes that shell remember every command typed, with its exit status,
+duration, folder and git branch; other open shells are not affected, so two
+terminals can record into different contexts. Shells started afterwards
+record into NAME too (unless shell.inherit is false).`,
 		Example: `  mem0 context start incident-42
   mem0 context start          # record into the current context`,
 		Args:              rangeArgs(0, 1, "at most one context name"),
@@ -56,12 +60,13 @@ func contextStartRun(ctx context.Context, opts *ContextStartOptions) error {
 		return err
 	}
 	var created bool
+	var id string
 	err = s.WithTx(ctx, func(tx *store.Tx) error {
 		c, made, err := tx.EnsureContext(ctx, name)
 		if err != nil {
 			return err
 		}
-		created, name = made, c.Name
+		created, name, id = made, c.Name, c.ID
 		if err := tx.SetState(ctx, store.StateRecordingContext, c.Name); err != nil {
 			return err
 		}
@@ -73,6 +78,18 @@ func contextStartRun(ctx context.Context, opts *ContextStartOptions) error {
 	if created {
 		fmt.Fprintf(f.IO.ErrOut, "Created context %s.\n", name)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Recording into %s; `mem0 context stop` ends it.\n", name)
+	session := f.Getenv(shell.EnvSession)
+	if session == "" {
+		fmt.Fprintf(f.IO.ErrOut, "Shells started from now on with the hook loaded record into %s (this one has no hook: see mem0 init).\n", name)
+		return nil
+	}
+	p, err := f.Paths()
+	if err != nil {
+		return err
+	}
+	if err := p.Sessions().Set(session, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Recording this shell into %s; `mem0 context stop` ends it.\n", name)
 	return nil
 }

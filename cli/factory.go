@@ -27,6 +27,8 @@ type Factory struct {
 	paths  *Paths
 	config *Config
 	store  *store.Store
+
+	noIngest bool // the command ingests the shell spool itself, or must not
 }
 
 // NewFactory returns a factory over the process's real streams and environment.
@@ -84,6 +86,9 @@ func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	f.store = s
+	if !f.noIngest {
+		f.autoIngest(ctx, s)
+	}
 	return s, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,8 @@ type filterFlags struct {
 	Tags        []string
 	Since       string
 	Until       string
+	Cwd         string
+	Failed      bool
 	Limit       int
 }
 
@@ -28,7 +31,10 @@ func (ff *filterFlags) register(cmd *cobra.Command, f *Factory, defaultLimit int
 	cmd.Flags().StringArrayVarP(&ff.Tags, "tag", "t", nil, "only memories with this tag (repeatable: all must match)")
 	cmd.Flags().StringVar(&ff.Since, "since", "", "only memories created since (7d, 12h, 2026-11-01, yesterday)")
 	cmd.Flags().StringVar(&ff.Until, "until", "", "only memories created before (same forms as --since)")
+	cmd.Flags().StringVar(&ff.Cwd, "cwd", "", "only commands run in this folder or below it (. for here)")
+	cmd.Flags().BoolVar(&ff.Failed, "failed", false, "only commands that failed (exit status not 0)")
 	cmd.Flags().IntVarP(&ff.Limit, "limit", "n", defaultLimit, "show at most this many (0: no limit)")
+	_ = cmd.MarkFlagDirname("cwd")
 }
 
 // validate checks the flags that need no database.
@@ -52,7 +58,14 @@ func (ff *filterFlags) validate(f *Factory) error {
 
 // build turns the flags into a store filter, resolving the current context.
 func (ff *filterFlags) build(ctx context.Context, f *Factory) (store.Filter, error) {
-	flt := store.Filter{Kind: ff.Kind, Tags: ff.Tags, Limit: ff.Limit}
+	flt := store.Filter{Kind: ff.Kind, Tags: ff.Tags, Limit: ff.Limit, Failed: ff.Failed}
+	if ff.Cwd != "" {
+		abs, err := filepath.Abs(ff.Cwd)
+		if err != nil {
+			return flt, usageErrorf("--cwd %s: %v", ff.Cwd, err)
+		}
+		flt.Cwd, flt.Sep = abs, string(filepath.Separator)
+	}
 	flt.Since, _ = parseTimeSpec(ff.Since, f.Now())
 	flt.Until, _ = parseTimeSpec(ff.Until, f.Now())
 	if !ff.AllContexts {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/mem0dev/mem0/shell"
 )
 
 // Paths are the folders mem0 reads and writes. MEM0_HOME puts all of them in
@@ -22,6 +24,14 @@ func (p Paths) ConfigFile() string { return filepath.Join(p.Config, "config.yaml
 
 // Database is the path of the local SQLite database.
 func (p Paths) Database() string { return filepath.Join(p.Data, "mem0.db") }
+
+// Spool is the folder the shell hooks write captured commands into.
+func (p Paths) Spool() shell.Spool { return shell.Spool{Dir: filepath.Join(p.State, "spool")} }
+
+// Sessions is the folder of each hooked shell's recording state.
+func (p Paths) Sessions() shell.Sessions {
+	return shell.Sessions{Dir: filepath.Join(p.State, "sessions")}
+}
 
 // ResolvePaths works out the folders from the environment. It does no I/O.
 func ResolvePaths(getenv func(string) string) (Paths, error) {

@@ -28,6 +28,7 @@ network is needed.`,
 		&cobra.Group{ID: "memory", Title: "Memories:"},
 		&cobra.Group{ID: "context", Title: "Contexts:"},
 		&cobra.Group{ID: "data", Title: "Data and settings:"},
+		&cobra.Group{ID: "shell", Title: "Shell:"},
 		&cobra.Group{ID: "team", Title: "Team:"},
 	)
 	for _, c := range []*cobra.Command{
@@ -45,6 +46,10 @@ network is needed.`,
 		NewCmdConfig(f), NewCmdVersion(f, nil), NewCmdMCP(f, nil),
 	} {
 		c.GroupID = "data"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{NewCmdInit(f, nil), NewCmdIngest(f, nil)} {
+		c.GroupID = "shell"
 		root.AddCommand(c)
 	}
 	srv := NewCmdServer(f, nil)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -44,9 +45,19 @@ type statusView struct {
 	SchemaVersion  int        `json:"schema_version"`
 	CurrentContext string     `json:"current_context"`
 	ContextSource  string     `json:"current_context_source"`
-	Recording      string     `json:"recording_context"`
+	Recording      string     `json:"recording_context"` // what new shells record into
 	RecordingSince *time.Time `json:"recording_since,omitempty"`
+	Shell          shellView  `json:"shell"`
 	*store.Stats
+}
+
+// shellView is the recording state of the shell mem0 runs in.
+type shellView struct {
+	Session   string     `json:"session"`   // "" when the shell has no hook loaded
+	Recording string     `json:"recording"` // context this shell records into, "" for none
+	Since     *time.Time `json:"since,omitempty"`
+	Spooled   int        `json:"spooled"`   // records waiting to be ingested
+	SetAside  int        `json:"set_aside"` // unreadable records kept for inspection
 }
 
 func statusRun(ctx context.Context, opts *StatusOptions) error {
@@ -79,20 +90,38 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			v.RecordingSince = &t
 		}
 	}
+	if v.Shell, err = currentShell(ctx, f, s, p); err != nil {
+		return err
+	}
 	if opts.JSON {
 		return writeJSON(f.IO.Out, v)
 	}
 	sty := f.Styles()
 	fl := fields{key: sty.Dim}
 	fl.add("context", sty.Context.Render(v.CurrentContext)+sty.Dim.Render(" ("+v.ContextSource+")"))
+	switch sh := v.Shell; {
+	case sh.Session == "":
+		fl.add("this shell", "no hook loaded (see mem0 init)")
+	case sh.Recording == "":
+		fl.add("this shell", "not recording")
+	default:
+		rec := "recording into " + sty.Warn.Render(sh.Recording)
+		if sh.Since != nil {
+			rec += sty.Dim.Render(" (since " + ago(f.Now(), *sh.Since) + ")")
+		}
+		fl.add("this shell", rec)
+	}
 	if v.Recording != "" {
 		rec := sty.Warn.Render(v.Recording)
 		if v.RecordingSince != nil {
-			rec += sty.Dim.Render(" (since " + ago(f.Now(), *v.RecordingSince) + ")")
+			rec += sty.Dim.Render(" (started " + ago(f.Now(), *v.RecordingSince) + ")")
 		}
-		fl.add("recording", rec)
+		fl.add("recording", rec+sty.Dim.Render(" (new shells)"))
 	} else {
 		fl.add("recording", "off")
+	}
+	if v.Shell.Spooled > 0 || v.Shell.SetAside > 0 {
+		fl.add("spool", fmt.Sprintf("%d commands waiting, %d set aside as unreadable", v.Shell.Spooled, v.Shell.SetAside))
 	}
 	fl.add("memories", fmt.Sprintf("%d in %d contexts (%d deleted, %d earlier versions)", st.Memories, st.Contexts, st.Deleted, st.Versions))
 	if st.Pending > 0 {
@@ -103,6 +132,34 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	fl.add("state", v.StateDir)
 	_, err = fmt.Fprint(f.IO.Out, fl.String())
 	return err
+}
+
+// currentShell reads the recording state of the shell mem0 runs in.
+func currentShell(ctx context.Context, f *Factory, s *store.Store, p Paths) (shellView, error) {
+	var v shellView
+	var err error
+	if v.Spooled, v.SetAside, err = p.Spool().Count(); err != nil {
+		return v, err
+	}
+	id := f.Getenv(shell.EnvSession)
+	if id == "" {
+		return v, nil
+	}
+	sess, ok, err := p.Sessions().Get(id)
+	if err != nil || !ok {
+		return v, err
+	}
+	v.Session = id
+	if sess.Context == "" {
+		return v, nil
+	}
+	v.Recording = sess.Context // the id, when the context is gone
+	if c, err := s.GetContextByID(ctx, sess.Context); err == nil {
+		v.Recording = c.Name
+	}
+	since := sess.Since.UTC()
+	v.Since = &since
+	return v, nil
 }
 
 // sizeText renders a byte count for people (KiB, MiB, GiB).

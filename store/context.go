@@ -77,6 +77,18 @@ func (r reader) GetContext(ctx context.Context, name string) (*Context, error) {
 	return c, nil
 }
 
+// GetContextByID finds a context by id.
+func (r reader) GetContextByID(ctx context.Context, id string) (*Context, error) {
+	c, err := scanContext(r.q.QueryRowContext(ctx, `SELECT `+contextColumns+` FROM contexts c WHERE c.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("context with id %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, mapErr(err, "read context "+id)
+	}
+	return c, nil
+}
+
 // CountMemories fills c.Memories with the number of live memories in c.
 func (r reader) CountMemories(ctx context.Context, c *Context) error {
 	err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM memories WHERE context_id = ? AND deleted_at IS NULL`, c.ID).Scan(&c.Memories)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Deleted says whether listings include tombstoned memories.
@@ -27,8 +28,13 @@ type Filter struct {
 	Since    time.Time
 	Until    time.Time
 	Deleted  Deleted
-	Limit    int // 0: no limit
-	Offset   int
+	// Cwd keeps commands run in this folder or below it (metadata.cwd);
+	// Sep is the path separator of the folders compared.
+	Cwd    string
+	Sep    string
+	Failed bool // only commands whose exit status was not 0
+	Limit  int  // 0: no limit
+	Offset int
 }
 
 // where renders the filter as SQL over "m" (memories) and "c" (contexts).
@@ -62,6 +68,14 @@ func (f Filter) where() (string, []any) {
 	if !f.Until.IsZero() {
 		conds = append(conds, "m.created_at < ?")
 		args = append(args, millis(f.Until))
+	}
+	if f.Cwd != "" {
+		under := strings.TrimSuffix(f.Cwd, f.Sep) + f.Sep
+		conds = append(conds, `(json_extract(m.metadata, '$.cwd') = ? OR substr(json_extract(m.metadata, '$.cwd'), 1, ?) = ?)`)
+		args = append(args, f.Cwd, utf8.RuneCountInString(under), under) // substr counts characters
+	}
+	if f.Failed {
+		conds = append(conds, `json_extract(m.metadata, '$.exit') != 0`)
 	}
 	if len(conds) == 0 {
 		return "", nil
