@@ -41,6 +41,7 @@ bench: build ## measure the figures in docs/benchmarks.md (Go benchmarks + whole
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./store/...
 	./scripts/bench.sh $(BIN)
 	@if [ -x bench/server.sh ]; then ./bench/server.sh; fi
+	@if [ -x bench/mcp.sh ]; then ./bench/mcp.sh $(BIN); fi
 
 completions: ## write shell completion scripts into completions/
 	$(GO) run ./cmd/mem0 completion bash > completions/mem0.bash
