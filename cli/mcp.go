@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 
@@ -137,6 +138,10 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	home := scope.Context
 	if home == "" {
 		home = "the current context"
+	}
+	if f.IO.IsStdinTTY() {
+		fmt.Fprintln(f.IO.ErrOut, "mem0 mcp speaks the Model Context Protocol on stdin/stdout for an AI client, which starts it "+
+			"itself: set one up with `mem0 mcp install CLIENT`. Press Ctrl-D to stop.")
 	}
 	log.Info("mem0 mcp serving on stdio", "context", home, "allow", strings.Join(scope.Allowed, ","),
 		"read_only", scope.ReadOnly, "db", s.Path())
