@@ -143,7 +143,7 @@ func mask(re *regexp.Regexp, s string, n *int) string {
 		if group > 0 && m[2*group] >= 0 {
 			start, end = m[2*group], m[2*group+1]
 		}
-		if start < last || start == end || s[start:end] == Redacted {
+		if start < last || start == end || strings.Contains(s[start:end], Redacted) { // masked already
 			continue
 		}
 		b.WriteString(s[last:start])
