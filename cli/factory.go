@@ -27,8 +27,6 @@ type Factory struct {
 	paths  *Paths
 	config *Config
 	store  *store.Store
-
-	noIngest bool // the command ingests the shell spool itself, or must not
 }
 
 // NewFactory returns a factory over the process's real streams and environment.
@@ -64,8 +62,20 @@ func (f *Factory) Config() (*Config, error) {
 	return f.config, nil
 }
 
-// Store opens the local database once; Close releases it.
+// Store opens the local database once; Close releases it. Opening it
+// first stores what the shell hooks recorded, so that what was typed a
+// moment ago is there to be found.
 func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
+	opened := f.store == nil
+	s, err := f.openStore(ctx)
+	if err == nil && opened {
+		f.autoIngest(ctx, s)
+	}
+	return s, err
+}
+
+// openStore opens the local database once, without ingesting.
+func (f *Factory) openStore(ctx context.Context) (*store.Store, error) {
 	if f.store != nil {
 		return f.store, nil
 	}
@@ -86,9 +96,6 @@ func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	f.store = s
-	if !f.noIngest {
-		f.autoIngest(ctx, s)
-	}
 	return s, nil
 }
 

@@ -52,8 +52,7 @@ however often it is ingested.`,
 
 func ingestRun(ctx context.Context, opts *IngestOptions) error {
 	f := opts.f
-	f.noIngest = true // ingest here, where errors are reported
-	s, err := f.Store(ctx)
+	s, err := f.openStore(ctx) // ingest here, where errors are reported
 	if err != nil {
 		return err
 	}

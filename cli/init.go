@@ -129,8 +129,7 @@ const sessionMaxAge = 30 * 24 * time.Hour
 // inheritedContext is the id of the context most recently started, which a
 // new shell records into; "" when nothing records.
 func inheritedContext(ctx context.Context, f *Factory) (string, error) {
-	f.noIngest = true // a shell start-up is no time to ingest
-	s, err := f.Store(ctx)
+	s, err := f.openStore(ctx) // a shell start-up is no time to ingest
 	if err != nil {
 		return "", err
 	}
