@@ -145,7 +145,7 @@ func TestIngestKeepsWhatItCannotStoreAsIs(t *testing.T) {
 	tf.mustRun(t, "context", "rm", "gone")
 	tf.mustRun(t, "config", "set", "shell.ignore_pattern", "^make clean")
 	tf.mustRun(t, "config", "set", "content.max_bytes", "1024")
-	tf.config = nil // settings are read again, as by a new process
+	tf.config = nil                             // settings are read again, as by a new process
 	huge := "echo " + strings.Repeat("é", 1000) // 2,005 bytes
 	tf.spoolRecord(t, "bash-1-2.1", capture(id, 1, huge))
 	tf.spoolRecord(t, "bash-1-2.2", capture(id, 2, "echo \xff\xfe bytes"))

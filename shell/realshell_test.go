@@ -183,7 +183,7 @@ var sessions = []session{
 		load:      `eval "$(mem0 init bash)"`,
 		multiline: []string{`for i in 1 2; do`, `echo "n=$i"`, `done`},
 		fail3:     `(exit 3)`, status: `echo "status=$?"`, strict: `set -eu`,
-		tabbed:    "echo 'a\tb'",
+		tabbed: "echo 'a\tb'",
 	},
 	{
 		shell: "zsh", argv: []string{"zsh", "-f", "-i"},
@@ -192,7 +192,7 @@ var sessions = []session{
 		load:      `eval "$(mem0 init zsh)"`,
 		multiline: []string{`for i in 1 2; do`, `echo "n=$i"`, `done`},
 		fail3:     `(exit 3)`, status: `echo "status=$?"`, strict: `set -eu`,
-		tabbed:    "echo 'a\tb'",
+		tabbed: "echo 'a\tb'",
 	},
 	{
 		shell: "fish", argv: []string{"fish", "--no-config", "-i"},

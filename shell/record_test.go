@@ -15,7 +15,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	start := time.UnixMicro(1795884364119515)
 	for _, cmd := range []string{
 		"echo hello",
-		"printf 'a\\nb'",                   // a literal backslash-n, not a newline
+		"printf 'a\\nb'",                  // a literal backslash-n, not a newline
 		"for i in 1 2; do\necho $i\ndone", // a real newline
 		"echo \"a\tb\" \\",                // a tab and a trailing backslash
 		"echo 'héllo wörld ✓' \r",
