@@ -42,6 +42,7 @@ bench: build ## measure the figures in docs/benchmarks.md (Go benchmarks + whole
 	./scripts/bench.sh $(BIN)
 	@if [ -x bench/server.sh ]; then ./bench/server.sh; fi
 	@if [ -x bench/mcp.sh ]; then ./bench/mcp.sh $(BIN); fi
+	python3 bench/shell.py $(BIN)
 
 completions: ## write shell completion scripts into completions/
 	$(GO) run ./cmd/mem0 completion bash > completions/mem0.bash

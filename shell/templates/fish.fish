@@ -69,8 +69,16 @@ function __mem0_postexec --on-event fish_postexec
         'shell fish' "status $st" "duration_ms $dur" "cwd "(__mem0_esc $PWD) \
         "git_root "(__mem0_esc "$__mem0_groot") "git_head "(__mem0_esc "$__mem0_ghead") \
         "cmd "(__mem0_esc "$cmd") end >$__mem0_spool/$MEM0_SESSION.$__mem0_seq 2>/dev/null
-    # Now and then, ingest in a detached job so the spool stays short.
-    if test (math $__mem0_seq % 20) -eq 0
+    # Now and then, ingest in a detached job so the spool stays short. The
+    # record's own modification time is the clock (fish has none built in).
+    set -l now $__mem0_seq
+    set -l every 100
+    if set -q __mem0_path
+        set now (path mtime $__mem0_spool/$MEM0_SESSION.$__mem0_seq 2>/dev/null; or echo 0)
+        set every 30
+    end
+    if test (math $now - $__mem0_bg) -ge $every
+        set -g __mem0_bg $now
         command $__mem0_bin ingest --quiet </dev/null >/dev/null 2>&1 &
         disown 2>/dev/null
     end
@@ -81,11 +89,17 @@ if not set -q __mem0_loaded
     set -g __mem0_loaded 1
     set -g __mem0_seq 0
     set -g __mem0_ctx ''
+    set -g __mem0_bg 0
     # A new id for every shell, child shells included: the variable above
     # is global, not exported; MEM0_SESSION is (mem0 context start reads it).
     set -gx MEM0_SESSION (printf 'fish-%x-%04x%04x' $fish_pid (random 0 65535) (random 0 65535))
     printf '%s\n' {{.Context}} >$__mem0_sessions/$MEM0_SESSION 2>/dev/null
     test -r $__mem0_sessions/$MEM0_SESSION; and read -g __mem0_ctx <$__mem0_sessions/$MEM0_SESSION
+    # fish 3.5 and later tell a file's time with a builtin: a clock.
+    if type -q path
+        set -g __mem0_path 1
+        set -g __mem0_bg (path mtime $__mem0_sessions/$MEM0_SESSION 2>/dev/null; or echo 0)
+    end
 end
 {{- if .Completion}}
 

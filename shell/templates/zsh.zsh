@@ -21,6 +21,7 @@ __mem0_esc() {
 # __mem0_now puts the time in microseconds in REPLY (empty without the
 # zsh/datetime module).
 __mem0_now() {
+	emulate -L zsh
 	if (( ${+epochtime} )); then
 		REPLY=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
 	else
@@ -56,7 +57,10 @@ __mem0_git() {
 	fi
 }
 
+# The two hooks below run at every prompt: when the shell does not record
+# they do no more than read this shell's state file.
 __mem0_preexec() {
+	[[ -n ${__mem0_ctx-} ]] || return 0
 	# $1 is the line as typed; it is empty when history is off, and then
 	# the expanded text ($3) is the best there is.
 	typeset -g __mem0_cmd=${1:-$3} __mem0_ran=1
@@ -65,34 +69,39 @@ __mem0_preexec() {
 }
 
 __mem0_precmd() {
-	local st=$?
-	emulate -L zsh
-	local ctx= end cmd cwd root head
-	__mem0_now
-	end=$REPLY
+	local st=$? ctx=
 	{ IFS= read -r ctx <$__mem0_sessions/${MEM0_SESSION-} } 2>/dev/null || :
 	if [[ $ctx != ${__mem0_ctx-} ]]; then
 		typeset -g __mem0_ctx=$ctx
-	elif [[ -n $ctx && -n ${__mem0_ran-} && $__mem0_cmd != [[:space:]]* && -n $__mem0_cmd ]]; then
-		typeset -g __mem0_seq=$(( ${__mem0_seq:-0} + 1 ))
-		__mem0_git
-		__mem0_esc $__mem0_cmd && cmd=$REPLY
-		__mem0_esc $PWD && cwd=$REPLY
-		__mem0_esc $__mem0_groot && root=$REPLY
-		__mem0_esc $__mem0_ghead && head=$REPLY
-		{
-			builtin printf '%s\n' 'mem0-capture 1' "session $MEM0_SESSION" "seq $__mem0_seq" "context $ctx" \
-				'shell zsh' "status $st" "start_us ${__mem0_t0-}" "end_us $end" "cwd $cwd" \
-				"git_root $root" "git_head $head" "cmd $cmd" end >|$__mem0_spool/$MEM0_SESSION.$__mem0_seq
-		} 2>/dev/null || :
-		# Now and then, ingest in a detached job so the spool stays short.
-		if (( SECONDS - ${__mem0_bg:-0} >= 30 )); then
-			typeset -g __mem0_bg=$SECONDS
-			( $__mem0_bin ingest --quiet </dev/null >/dev/null 2>&1 & )
-		fi
+	elif [[ -n $ctx && -n ${__mem0_ran-} ]]; then
+		__mem0_record $st
 	fi
-	typeset -g __mem0_ran= __mem0_cmd= __mem0_t0=
+	typeset -g __mem0_ran=
 	return $st
+}
+
+__mem0_record() {
+	emulate -L zsh
+	local st=$1 end cmd cwd root head
+	__mem0_now
+	end=$REPLY
+	[[ -n $__mem0_cmd && $__mem0_cmd != [[:space:]]* ]] || return 0
+	typeset -g __mem0_seq=$(( ${__mem0_seq:-0} + 1 ))
+	__mem0_git
+	__mem0_esc $__mem0_cmd && cmd=$REPLY
+	__mem0_esc $PWD && cwd=$REPLY
+	__mem0_esc $__mem0_groot && root=$REPLY
+	__mem0_esc $__mem0_ghead && head=$REPLY
+	{
+		builtin printf '%s\n' 'mem0-capture 1' "session $MEM0_SESSION" "seq $__mem0_seq" "context $__mem0_ctx" \
+			'shell zsh' "status $st" "start_us ${__mem0_t0-}" "end_us $end" "cwd $cwd" \
+			"git_root $root" "git_head $head" "cmd $cmd" end >|$__mem0_spool/$MEM0_SESSION.$__mem0_seq
+	} 2>/dev/null || :
+	# Now and then, ingest in a detached job so the spool stays short.
+	if (( SECONDS - ${__mem0_bg:-0} >= 30 )); then
+		typeset -g __mem0_bg=$SECONDS
+		( $__mem0_bin ingest --quiet </dev/null >/dev/null 2>&1 & )
+	fi
 }
 
 if [[ -z ${__mem0_loaded-} ]]; then
