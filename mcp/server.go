@@ -75,9 +75,11 @@ func New(opts Options) *sdk.Server {
 }
 
 // Serve serves one client over in and out (a process's stdin and stdout)
-// until the client closes in or ctx ends.
+// until the client closes in or ctx ends. Requests read before in closed
+// are answered first, so `mem0 mcp < requests.jsonl` works.
 func Serve(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
-	return New(opts).Run(ctx, &sdk.IOTransport{Reader: io.NopCloser(in), Writer: nopCloser{out}})
+	d := newDrain(in, out, drainTimeout)
+	return New(opts).Run(ctx, &sdk.IOTransport{Reader: io.NopCloser(d), Writer: nopCloser{drainWriter{d}}})
 }
 
 type nopCloser struct{ io.Writer }
