@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -96,8 +98,32 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		problems = left
 	}
 	rep.Problems = append(rep.Problems, problems...)
+	rep.Problems = append(rep.Problems, spoolProblems(p)...)
 	rep.OK = len(rep.Problems) == 0
 	return finishDoctor(f, opts, rep)
+}
+
+// spoolProblems reports recorded commands that did not reach the database.
+// Opening the store ingested what it could, so whatever waits still has a
+// reason to.
+func spoolProblems(p Paths) []store.Problem {
+	sp := p.Spool()
+	pending, bad, err := sp.Count()
+	if err != nil {
+		return []store.Problem{{Check: "shell spool", Message: err.Error(), Fix: "make the state folder readable: " + p.State}}
+	}
+	var out []store.Problem
+	if pending > 0 {
+		out = append(out, store.Problem{Check: "shell spool",
+			Message: fmt.Sprintf("%d recorded commands wait in %s", pending, sp.Dir),
+			Fix:     "run `mem0 ingest` to store them and see what stops it"})
+	}
+	if bad > 0 {
+		out = append(out, store.Problem{Check: "shell spool",
+			Message: fmt.Sprintf("%d recorded commands could not be read and were set aside in %s", bad, filepath.Join(sp.Dir, shell.BadDir)),
+			Fix:     "read them (they are text), keep what you need with `mem0 add`, and delete the files"})
+	}
+	return out
 }
 
 func finishDoctor(f *Factory, opts *DoctorOptions, rep doctorReport) error {

@@ -179,6 +179,9 @@ func TestIngestKeepsWhatItCannotStoreAsIs(t *testing.T) {
 	if st.Shell.Spooled != 0 || st.Shell.SetAside != 1 {
 		t.Errorf("status: %+v", st.Shell)
 	}
+	if code := tf.run(t, "doctor"); code == 0 || !strings.Contains(tf.out.String(), "1 recorded commands could not be read") {
+		t.Errorf("doctor: exit %d\n%s", code, tf.out)
+	}
 }
 
 func TestInitRendersTheHook(t *testing.T) {
