@@ -61,11 +61,10 @@ func benchStore(b *testing.B) *store.Store {
 	return s
 }
 
-// BenchmarkSearchTool10k is one search_memories call through the SDK
-// (in-memory transport) over 10,000 memories; BenchmarkStoreSearch10k is
-// the store's part of it.
-func BenchmarkSearchTool10k(b *testing.B) {
-	s := benchStore(b)
+// benchClient connects a client to a server over s through the SDK's
+// in-memory transport.
+func benchClient(b *testing.B, s *store.Store) *sdk.ClientSession {
+	b.Helper()
 	ctx := context.Background()
 	server := mcp.New(mcp.Options{Store: s, Scope: mcp.Scope{Context: "bench"}})
 	st, ct := sdk.NewInMemoryTransports()
@@ -76,7 +75,17 @@ func BenchmarkSearchTool10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer cs.Close()
+	b.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+// BenchmarkSearchTool10k is one search_memories call through the SDK
+// (in-memory transport) over 10,000 memories; BenchmarkStoreSearch10k is
+// the store's part of it.
+func BenchmarkSearchTool10k(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	cs := benchClient(b, s)
 	b.ResetTimer()
 	for b.Loop() {
 		res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: "search_memories", Arguments: map[string]any{"query": "staging database"}})
@@ -106,16 +115,7 @@ func BenchmarkAddTool(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	server := mcp.New(mcp.Options{Store: s, Scope: mcp.Scope{Context: "bench"}})
-	st, ct := sdk.NewInMemoryTransports()
-	if _, err := server.Connect(ctx, st, nil); err != nil {
-		b.Fatal(err)
-	}
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cs.Close()
+	cs := benchClient(b, s)
 	i := 0
 	for b.Loop() {
 		i++
