@@ -106,6 +106,11 @@ __mem0_record() {
 
 __mem0_precmd() {
 	local st=$? end=${EPOCHREALTIME-} ctx=
+	# Loaded before bash-preexec, this runs after its precmd loop, which
+	# keeps the command's status for us.
+	if [[ -n ${__bp_last_ret_value+x} && ${FUNCNAME[1]-} != __bp_precmd_invoke_cmd ]]; then
+		st=$__bp_last_ret_value
+	fi
 	{ IFS= read -r ctx <"$__mem0_sessions/${MEM0_SESSION-}"; } 2>/dev/null || :
 	if [[ $ctx != "${__mem0_ctx-}" ]]; then
 		__mem0_switch "$ctx"
