@@ -118,7 +118,7 @@ __mem0_precmd() {
 		__mem0_record "$st" "$end"
 	fi
 	__mem0_ran=0 __mem0_t0=
-	return $st
+	return "$st"
 }
 
 if [[ -z ${__mem0_loaded-} ]] && ((BASH_VERSINFO[0] > 4 || BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 4)); then
