@@ -31,12 +31,21 @@ type Scope struct {
 // all reports whether any context may be named.
 func (sc Scope) all() bool { return slices.Contains(sc.Allowed, AnyContext) }
 
+// stateReader reads the current context: *store.Store, or the *store.Tx a
+// call is in (a call holding a transaction must not ask the pool for a
+// second connection: with every connection busy it would wait on itself).
+type stateReader interface {
+	State(ctx context.Context, key string) (string, error)
+}
+
 // home is the context calls use when they name none.
-func (srv *Server) home(ctx context.Context) (string, error) {
+func (srv *Server) home(ctx context.Context) (string, error) { return srv.homeIn(ctx, srv.s) }
+
+func (srv *Server) homeIn(ctx context.Context, r stateReader) (string, error) {
 	if srv.scope.Context != "" {
 		return srv.scope.Context, nil
 	}
-	name, err := srv.s.State(ctx, store.StateCurrentContext)
+	name, err := r.State(ctx, store.StateCurrentContext)
 	if err != nil {
 		return "", err
 	}
@@ -47,11 +56,11 @@ func (srv *Server) home(ctx context.Context) (string, error) {
 }
 
 // permits reports whether the scope reaches the context called name.
-func (srv *Server) permits(ctx context.Context, name string) (bool, error) {
+func (srv *Server) permits(ctx context.Context, r stateReader, name string) (bool, error) {
 	if srv.scope.all() {
 		return true, nil
 	}
-	home, err := srv.home(ctx)
+	home, err := srv.homeIn(ctx, r)
 	if err != nil {
 		return false, err
 	}
@@ -77,7 +86,7 @@ func (srv *Server) pick(ctx context.Context, named string) (string, error) {
 		return "", phrased{fmt.Errorf("context %q is not a valid context name: use 1-64 letters, digits, '.', '_' or '-'; "+
 			"or leave \"context\" out to use the server's context", named)}
 	}
-	ok, err := srv.permits(ctx, named)
+	ok, err := srv.permits(ctx, srv.s, named)
 	if err != nil {
 		return "", err
 	}

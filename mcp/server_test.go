@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -484,5 +486,53 @@ func TestCallsAreShortTransactions(t *testing.T) {
 	h.ok("search_memories", map[string]any{"query": "another process"}, &found)
 	if len(found.Results) != 1 {
 		t.Fatal("the server does not see another writer's memory")
+	}
+}
+
+// TestConcurrentCallsFromOneClient sends many writes at once on one session
+// (the SDK handles requests concurrently) while the server follows the
+// current context: a call inside a transaction must not wait for a second
+// pooled connection held by calls queued behind it.
+func TestConcurrentCallsFromOneClient(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "mem0.db"), store.Options{BusyTimeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	h := connect(t, s, mcp.Scope{})
+	const n = 16
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = h.add(map[string]any{"text": "memory " + strconv.Itoa(i)}).ID
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan string, 2*n)
+	for i, id := range ids {
+		wg.Go(func() {
+			for _, c := range []struct {
+				tool string
+				args map[string]any
+			}{
+				{"update_memory", map[string]any{"memory_id": id, "text": "changed " + strconv.Itoa(i)}},
+				{"delete_memory", map[string]any{"memory_id": id}},
+			} {
+				res, err := h.cs.CallTool(ctx, &sdk.CallToolParams{Name: c.tool, Arguments: c.args})
+				if err != nil {
+					errs <- err.Error()
+				} else if res.IsError {
+					errs <- text(res)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("%d concurrent updates and deletes took %v", n, d)
 	}
 }

@@ -322,6 +322,7 @@ func (srv *Server) memoryHistory(ctx context.Context, _ *sdk.CallToolRequest, in
 
 // reader is what both *store.Store and *store.Tx offer for finding a memory.
 type reader interface {
+	stateReader
 	ResolveID(ctx context.Context, prefix string) (string, error)
 	GetMemory(ctx context.Context, id string) (*store.Memory, error)
 }
@@ -349,7 +350,7 @@ func (srv *Server) find(ctx context.Context, r reader, id string) (*store.Memory
 	if err != nil {
 		return nil, phrased{srv.explain(err)}
 	}
-	ok, err := srv.permits(ctx, m.Context)
+	ok, err := srv.permits(ctx, r, m.Context)
 	if err != nil {
 		return nil, phrased{srv.explain(err)}
 	}
