@@ -74,6 +74,7 @@ func mcpDoctorRun(ctx context.Context, opts *MCPDoctorOptions) error {
 	if goos == "" {
 		goos = runtime.GOOS
 	}
+	self, _ := mem0Executable(nil)
 	findings := []mcpFinding{}
 	for _, c := range clientconfig.Clients() {
 		for _, project := range []bool{false, true} {
@@ -103,7 +104,7 @@ func mcpDoctorRun(ctx context.Context, opts *MCPDoctorOptions) error {
 			}
 			found := false
 			for _, e := range entries {
-				if !isMem0Entry(e) {
+				if !isMem0Entry(e, self) {
 					continue
 				}
 				found = true
@@ -152,10 +153,20 @@ func mcpDoctorRun(ctx context.Context, opts *MCPDoctorOptions) error {
 	return nil
 }
 
-// isMem0Entry recognises entries that run mem0, whatever they are named.
-func isMem0Entry(e clientconfig.Named) bool {
-	base := strings.TrimSuffix(strings.ToLower(filepath.Base(e.Entry.Command)), ".exe")
-	return e.Name == "mem0" || base == "mem0"
+// isMem0Entry recognises entries that run mem0 (a mem0 binary, or this
+// very binary), whatever they are named.
+// An entry named "mem0" that runs another program (the hosted mem0's MCP
+// server, say) is someone else's.
+func isMem0Entry(e clientconfig.Named, self string) bool {
+	if e.Err != nil {
+		return e.Name == "mem0"
+	}
+	return runsMem0(e.Entry.Command) || e.Entry.Command == self
+}
+
+// runsMem0 reports whether command is a mem0 binary.
+func runsMem0(command string) bool {
+	return strings.TrimSuffix(strings.ToLower(filepath.Base(command)), ".exe") == "mem0"
 }
 
 // checkMCPEntry returns "ok…" or what is wrong with an entry.
@@ -181,7 +192,7 @@ func checkMCPEntry(ctx context.Context, f *Factory, e clientconfig.Named, opts *
 		return fmt.Sprintf("args %q do not start with \"mcp\", so mem0 would not serve MCP", e.Entry.Args)
 	}
 	if err := checkMCPArgs(f, e.Entry.Args[1:]); err != nil {
-		return fmt.Sprintf("args %q: %v", e.Entry.Args, err)
+		return fmt.Sprintf("args %q: %s", e.Entry.Args, Explain(err, ""))
 	}
 	if opts.NoStart {
 		return "ok (not started)"

@@ -23,6 +23,7 @@ type MCPInstallOptions struct {
 	Project       bool
 	Dir           string // the project folder; the working directory when empty
 	Print         bool
+	Force         bool
 	Context       string
 	AllowContexts []string
 	ReadOnly      bool
@@ -82,6 +83,7 @@ for every path.`,
 	cmd.Flags().StringVar(&opts.Name, "name", "mem0", "name of the entry in the client's configuration")
 	cmd.Flags().BoolVar(&opts.Project, "project", false, "change the workspace file in the current folder instead of the user's")
 	cmd.Flags().BoolVar(&opts.Print, "print", false, "print the resulting file instead of writing it")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an entry of the same name that runs another program")
 	cmd.Flags().StringVarP(&opts.Context, "context", "c", "", "make the server use this context (--context in the entry)")
 	_ = cmd.RegisterFlagCompletionFunc("context", completeContexts(f))
 	cmd.Flags().StringArrayVar(&opts.AllowContexts, "allow-context", nil, "let the model name this context too (repeatable; * for all)")
@@ -165,6 +167,17 @@ func mcpInstallRun(ctx context.Context, opts *MCPInstallOptions) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if !opts.Force {
+		// An entry of that name that runs something else (the hosted mem0's
+		// own MCP server is often named "mem0" too) is not ours to replace.
+		entries, _ := clientconfig.Entries(old, c.Key)
+		for _, e := range entries {
+			if e.Name == opts.Name && e.Err == nil && !runsMem0(e.Entry.Command) && e.Entry.Command != exe {
+				return fmt.Errorf("%s already has an entry %q that runs %q, not this mem0; give another name "+
+					"(--name mem0-local), or --force to replace it", path, opts.Name, e.Entry.Command)
+			}
+		}
 	}
 	doc, change, err := clientconfig.Merge(old, c.Key, opts.Name, entry)
 	if errors.Is(err, clientconfig.ErrNotPlainJSON) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -239,13 +238,15 @@ func TestMCPDoctorFindsBrokenEntries(t *testing.T) {
 			t.Errorf("%s passed: %s", fd.Entry, fd.Detail)
 		}
 	}
-	// mem0-work and mem0-old run the test binary, which is not named mem0,
-	// so only the entry named mem0 is recognised by name.
-	if !slices.Contains(names, "mem0") || len(findings) != 1 {
+	// mem0-work and mem0-old run this very binary, so they count as mem0's;
+	// "other" does not.
+	if strings.Join(names, ",") != "mem0,mem0-work,mem0-old" {
 		t.Fatalf("findings: %+v", findings)
 	}
-	if !strings.Contains(findings[0].Detail, "does not exist") {
-		t.Fatalf("detail: %s", findings[0].Detail)
+	for i, want := range []string{"does not exist", `context name "not/valid"`, `do not start with "mcp"`} {
+		if !strings.Contains(findings[i].Detail, want) {
+			t.Errorf("%s: detail %q does not mention %q", findings[i].Entry, findings[i].Detail, want)
+		}
 	}
 	for _, args := range [][]string{{"--context", "not/valid"}, {"install"}, {"--bogus"}} {
 		if err := checkMCPArgs(tf.Factory, args); err == nil {
@@ -254,5 +255,30 @@ func TestMCPDoctorFindsBrokenEntries(t *testing.T) {
 	}
 	if err := checkMCPArgs(tf.Factory, []string{"--context", "ok", "--read-only"}); err != nil {
 		t.Errorf("valid args refused: %v", err)
+	}
+}
+
+func TestMCPInstallKeepsSomeoneElsesEntry(t *testing.T) {
+	tf := newTestFactory(t, false)
+	home := installEnv(t, tf)
+	path := filepath.Join(home, ".cursor", "mcp.json")
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	hosted := `{"mcpServers": {"mem0": {"command": "uvx", "args": ["mem0-mcp-server"]}}}`
+	os.WriteFile(path, []byte(hosted), 0o600)
+	if code := tf.run(t, "mcp", "install", "cursor"); code != ExitError || !strings.Contains(tf.errOut.String(), "--name mem0-local") {
+		t.Fatalf("exit %d: %s", code, tf.errOut)
+	}
+	if b, _ := os.ReadFile(path); string(b) != hosted {
+		t.Fatal("another program's entry was replaced")
+	}
+	tf.mustRun(t, "mcp", "install", "cursor", "--name", "mem0-local")
+	if servers := readServers(t, path, "mcpServers"); servers["mem0"]["command"] != "uvx" || servers["mem0-local"] == nil {
+		t.Fatalf("servers: %v", servers)
+	}
+	// doctor does not count the other program's entry as mem0's.
+	tf.mustRun(t, "mcp", "doctor", "--no-start")
+	tf.mustRun(t, "mcp", "install", "cursor", "--force")
+	if servers := readServers(t, path, "mcpServers"); servers["mem0"]["command"] == "uvx" {
+		t.Fatal("--force did not replace it")
 	}
 }
