@@ -117,7 +117,7 @@ def measure(shell, mode, n, mem0dir):
 
 def forks_while_recording(shell, n, mem0dir):
     """Processes started by the shell over n commands while recording
-    (strace -f counts every clone/fork/vfork), or None without strace."""
+    (strace -f sees every clone/fork/vfork), or None without strace."""
     if not shutil.which("strace"):
         return None
     argv, set_prompt, load = SHELLS[shell]
@@ -139,7 +139,9 @@ def forks_while_recording(shell, n, mem0dir):
         tracer.terminate()
         tracer.wait()
         with open(log) as f:
-            return sum(1 for line in f if any(c in line for c in ("clone(", "clone3(", "fork(", "vfork(")))
+            # Threads (CLONE_THREAD: fish highlights in a thread) are not processes.
+            return sum(1 for line in f if any(c in line for c in ("clone(", "clone3(", "fork(", "vfork("))
+                       and "CLONE_THREAD" not in line)
     finally:
         sh.close()
         shutil.rmtree(work, ignore_errors=True)

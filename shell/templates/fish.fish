@@ -65,10 +65,14 @@ function __mem0_postexec --on-event fish_postexec
     end
     set -g __mem0_seq (math $__mem0_seq + 1)
     __mem0_git
+    # Escaping takes a pipeline: only for the values that need it.
+    set -l vals $PWD "$__mem0_groot" "$__mem0_ghead" $cmd
+    for i in 1 2 3 4
+        string match -qr '[\\\\\n\r]' -- $vals[$i]; and set vals[$i] (__mem0_esc $vals[$i])
+    end
     printf '%s\n' 'mem0-capture 1' "session $MEM0_SESSION" "seq $__mem0_seq" "context $ctx" \
-        'shell fish' "status $st" "duration_ms $dur" "cwd "(__mem0_esc $PWD) \
-        "git_root "(__mem0_esc "$__mem0_groot") "git_head "(__mem0_esc "$__mem0_ghead") \
-        "cmd "(__mem0_esc "$cmd") end >$__mem0_spool/$MEM0_SESSION.$__mem0_seq 2>/dev/null
+        'shell fish' "status $st" "duration_ms $dur" "cwd $vals[1]" "git_root $vals[2]" \
+        "git_head $vals[3]" "cmd $vals[4]" end >$__mem0_spool/$MEM0_SESSION.$__mem0_seq 2>/dev/null
     # Now and then, ingest in a detached job so the spool stays short. The
     # record's own modification time is the clock (fish has none built in).
     set -l now $__mem0_seq
