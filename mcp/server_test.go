@@ -316,6 +316,8 @@ func TestBadArguments(t *testing.T) {
 		{"add_memory", map[string]any{"text": "x", "context": "private"}, `context "private" is outside what this mem0 server may use`},
 		{"add_memory", map[string]any{"text": "x", "colour": "red"}, "colour"},
 		{"add_memory", map[string]any{"text": "x\x00y"}, "NUL"},
+		{"add_memory", map[string]any{"text": "x", "metadata": map[string]any{"blob": strings.Repeat("y", 1000)}}, "metadata is 1011 bytes of JSON, over the limit of 1000"},
+		{"update_memory", map[string]any{"memory_id": m.ID, "metadata": map[string]any{"blob": strings.Repeat("y", 1000)}}, "metadata is 1011 bytes"},
 		{"search_memories", map[string]any{"query": ""}, `"query" is empty`},
 		{"search_memories", map[string]any{"query": "?!"}, "no words"},
 		{"search_memories", map[string]any{"query": "x", "top_k": 1000}, "top_k 1000 is out of range"},

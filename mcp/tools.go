@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -146,6 +147,9 @@ func (srv *Server) addMemory(ctx context.Context, _ *sdk.CallToolRequest, in add
 	if err != nil {
 		return nil, addOutput{}, srv.explain(err)
 	}
+	if err := srv.checkMetadata(in.Metadata); err != nil {
+		return nil, addOutput{}, err
+	}
 	var m *store.Memory
 	var dup bool
 	err = srv.s.WithTx(ctx, func(tx *store.Tx) error {
@@ -229,6 +233,9 @@ func (srv *Server) getMemory(ctx context.Context, _ *sdk.CallToolRequest, in mem
 func (srv *Server) updateMemory(ctx context.Context, _ *sdk.CallToolRequest, in updateInput) (*sdk.CallToolResult, updateOutput, error) {
 	if in.Text == nil && in.Kind == nil && in.Tags == nil && in.Metadata == nil {
 		return nil, updateOutput{}, errors.New(`nothing to change: give "text", "kind", "tags" or "metadata" with the new values`)
+	}
+	if err := srv.checkMetadata(in.Metadata); err != nil {
+		return nil, updateOutput{}, err
 	}
 	var m *store.Memory
 	var changed bool
@@ -427,6 +434,26 @@ func parseTime(field, s string, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, phrased{fmt.Errorf("%s %q is not a time: give RFC 3339 (2026-11-01T14:30:00Z), a date (2026-11-01) or a span back from now (12h, 7d, 2w)", field, s)}
+}
+
+// checkMetadata keeps metadata within the content limit: the store takes
+// any JSON object, and a model could send a large one.
+func (srv *Server) checkMetadata(meta map[string]any) error {
+	if len(meta) == 0 {
+		return nil
+	}
+	limit := srv.s.MaxContentBytes()
+	if limit <= 0 {
+		limit = content.DefaultMaxBytes
+	}
+	b, err := json.Marshal(meta)
+	if err != nil {
+		return phrased{fmt.Errorf("metadata cannot be stored: %v", err)}
+	}
+	if len(b) > limit {
+		return phrased{fmt.Errorf("metadata is %d bytes of JSON, over the limit of %d; keep it to a few short keys", len(b), limit)}
+	}
+	return nil
 }
 
 // bounded checks a count argument: 0 means the default.
