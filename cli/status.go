@@ -116,9 +116,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		if v.RecordingSince != nil {
 			rec += sty.Dim.Render(" (started " + ago(f.Now(), *v.RecordingSince) + ")")
 		}
-		fl.add("recording", rec+sty.Dim.Render(" (new shells)"))
+		fl.add("new shells", "record into "+rec)
 	} else {
-		fl.add("recording", "off")
+		fl.add("new shells", "do not record")
 	}
 	if v.Shell.Spooled > 0 || v.Shell.SetAside > 0 {
 		fl.add("spool", fmt.Sprintf("%d commands waiting, %d set aside as unreadable", v.Shell.Spooled, v.Shell.SetAside))
