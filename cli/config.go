@@ -46,6 +46,11 @@ var configKeys = map[string]configKey{
 	"shell.ignore_pattern":  {"", "commands matching this regular expression are never recorded", checkRegexp},
 	"shell.redact_pattern":  {"", "recorded commands have what this regular expression matches masked, besides the built-in secret filters", checkRegexp},
 
+	// The team server the CLI talks to (mem0 login, mem0 sync, ...);
+	// MEM0_SERVER and --server win over it. Tokens are never kept here.
+	"remote.url":        {defaultRemoteURL, "team server the CLI logs in and syncs to ($MEM0_SERVER and --server win)", checkRemoteURL},
+	"credentials.store": {"auto", "where login tokens are kept: auto (the OS keyring, else a 0600 file) or file", checkEnum("auto", "file")},
+
 	// mem0 server; the database URL and the signing key are secrets and
 	// come only from the environment (MEM0_DATABASE_URL, MEM0_JWT_KEY) or a
 	// key file, never from this file.

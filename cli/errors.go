@@ -8,6 +8,7 @@ import (
 
 	"github.com/mem0dev/mem0/store"
 	"github.com/mem0dev/mem0/store/content"
+	syncapi "github.com/mem0dev/mem0/sync"
 )
 
 // Exit codes, as documented in ARCHITECTURE.md and the README.
@@ -45,7 +46,7 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &fe), errors.Is(err, context.Canceled):
 		return ExitUsage
-	case errors.Is(err, ErrAuth):
+	case errors.Is(err, ErrAuth), errors.Is(err, syncapi.ErrUnauthorized), errors.Is(err, syncapi.ErrForbidden):
 		return ExitAuth
 	default:
 		return ExitError
@@ -55,8 +56,16 @@ func ExitCode(err error) int {
 // Explain turns an error into the sentence the user sees: what is wrong and
 // what to do. dbPath names the database in messages about it.
 func Explain(err error, dbPath string) string {
-	var size *content.SizeError
+	var (
+		size  *content.SizeError
+		unrch *syncapi.UnreachableError
+		api   *syncapi.APIError
+	)
 	switch {
+	case errors.As(err, &unrch):
+		return unrch.Error() + "; is it running? (choose another server with --server or MEM0_SERVER)"
+	case errors.As(err, &api):
+		return explainAPIError(api)
 	case errors.As(err, &size):
 		return fmt.Sprintf("the content is %d bytes, over the limit of %d bytes; store a shorter text, "+
 			"or raise the limit with `mem0 config set content.max_bytes N`", size.Size, size.Limit)
@@ -90,6 +99,30 @@ func lastPart(err error) string {
 	msg := err.Error()
 	for _, s := range []error{store.ErrInvalid, store.ErrTooLarge} {
 		msg = strings.TrimPrefix(msg, s.Error()+": ")
+	}
+	return msg
+}
+
+// explainAPIError words an error answer of the team server. Tokens are
+// never part of it.
+func explainAPIError(e *syncapi.APIError) string {
+	if e.Status == 401 {
+		switch e.Credential {
+		case syncapi.CredentialSession:
+			return fmt.Sprintf("your session on %s has ended (expired, revoked or logged out); run `mem0 login`", e.Server)
+		case syncapi.CredentialAPIKey:
+			return fmt.Sprintf("the server at %s refused the API key (%s); use another key or run `mem0 login`", e.Server, e.Message)
+		}
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = e.Error()
+	}
+	if e.Status == 429 && e.RetryAfter > 0 {
+		return fmt.Sprintf("%s; try again in %s", msg, e.RetryAfter)
+	}
+	if e.Status >= 500 && e.RequestID != "" {
+		return fmt.Sprintf("the server at %s failed: %s (request id %s)", e.Server, msg, e.RequestID)
 	}
 	return msg
 }
