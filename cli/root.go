@@ -52,9 +52,13 @@ network is needed.`,
 		c.GroupID = "shell"
 		root.AddCommand(c)
 	}
-	srv := NewCmdServer(f, nil)
-	srv.GroupID = "team"
-	root.AddCommand(srv)
+	for _, c := range []*cobra.Command{
+		NewCmdRegister(f, nil), NewCmdLogin(f, nil), NewCmdLogout(f, nil), NewCmdWhoami(f, nil),
+		NewCmdAPIKey(f), NewCmdServer(f, nil),
+	} {
+		c.GroupID = "team"
+		root.AddCommand(c)
+	}
 	return root
 }
 
