@@ -14,6 +14,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
+
+	"github.com/mem0dev/mem0/server"
+	"github.com/mem0dev/mem0/server/pgtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script when cmp fails")
@@ -21,11 +24,18 @@ var update = flag.Bool("update", false, "rewrite the expected output in testdata
 // TestMain lets the test binary act as the real mem0 (and a lock-holding
 // helper) inside scripts: each script execs it as a separate process.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(withPostgres{m}, map[string]func(){
 		"mem0":        main,
 		"mem0-holddb": holdDB,
 	})
 }
+
+// withPostgres runs the tests under pgtest.Main, which stops the
+// throwaway PostgreSQL cluster (started by the first test that asks for a
+// database) when they end.
+type withPostgres struct{ m *testing.M }
+
+func (w withPostgres) Run() int { return pgtest.Main(w.m, server.Migrate) }
 
 // TestScripts runs every testdata/script/*.txtar against the real binary.
 func TestScripts(t *testing.T) {
