@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -39,7 +40,20 @@ const keyringService = "mem0"
 // waiting for a prompt nobody sees).
 var keyringTimeout = 3 * time.Second
 
-var errKeyringTimeout = errors.New("the OS keyring did not answer within 3s")
+var errKeyringTimeout = errors.New("the OS keyring did not answer in time")
+
+// osKeyring is the keyring mem0 uses; tests replace it.
+var osKeyring interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+	Delete(service, user string) error
+} = goKeyring{}
+
+type goKeyring struct{}
+
+func (goKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (goKeyring) Set(service, user, secret string) error   { return keyring.Set(service, user, secret) }
+func (goKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
 
 // credentialStore keeps Credentials per server URL in the OS keyring, or
 // in a 0600 file in the config folder where no keyring is reachable
@@ -67,12 +81,20 @@ func (f *Factory) credentialStore() (*credentialStore, error) {
 	return &credentialStore{file: filepath.Join(p.Config, "credentials.json"), forceFile: cfg.Get("credentials.store") == storeFile}, nil
 }
 
+// keyringHung is set once a keyring call timed out: the rest of the
+// process does not wait for it again.
+var keyringHung atomic.Bool
+
 // withTimeout runs a keyring call in a goroutine and gives up after
 // keyringTimeout (the goroutine is left behind; the process ends soon).
 func withTimeout[T any](call func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
+	}
+	if keyringHung.Load() {
+		var zero T
+		return zero, fmt.Errorf("%w (%s)", errKeyringTimeout, keyringTimeout)
 	}
 	ch := make(chan result, 1)
 	go func() {
@@ -83,8 +105,9 @@ func withTimeout[T any](call func() (T, error)) (T, error) {
 	case r := <-ch:
 		return r.v, r.err
 	case <-time.After(keyringTimeout):
+		keyringHung.Store(true)
 		var zero T
-		return zero, errKeyringTimeout
+		return zero, fmt.Errorf("%w (%s)", errKeyringTimeout, keyringTimeout)
 	}
 }
 
@@ -102,7 +125,7 @@ func (s *credentialStore) Load(server string) (*Credentials, string, error) {
 	if s.forceFile {
 		return nil, "", nil
 	}
-	secret, err := withTimeout(func() (string, error) { return keyring.Get(keyringService, server) })
+	secret, err := withTimeout(func() (string, error) { return osKeyring.Get(keyringService, server) })
 	if err != nil {
 		// Not found, or no keyring: either way nothing is stored there.
 		return nil, "", nil
@@ -121,7 +144,7 @@ func (s *credentialStore) Save(c *Credentials) (where string, keyringErr error, 
 	if !s.forceFile {
 		b, _ := json.Marshal(c)
 		_, kerr := withTimeout(func() (struct{}, error) {
-			return struct{}{}, keyring.Set(keyringService, c.Server, string(b))
+			return struct{}{}, osKeyring.Set(keyringService, c.Server, string(b))
 		})
 		if kerr == nil {
 			// An older copy in the file would shadow the keyring's.
@@ -137,7 +160,7 @@ func (s *credentialStore) SaveTo(where string, c *Credentials) error {
 	if where == storeKeyring {
 		b, _ := json.Marshal(c)
 		_, err := withTimeout(func() (struct{}, error) {
-			return struct{}{}, keyring.Set(keyringService, c.Server, string(b))
+			return struct{}{}, osKeyring.Set(keyringService, c.Server, string(b))
 		})
 		return err
 	}
@@ -152,9 +175,9 @@ func (s *credentialStore) Delete(server string) error {
 	if s.forceFile {
 		return nil
 	}
-	_, err := withTimeout(func() (struct{}, error) { return struct{}{}, keyring.Delete(keyringService, server) })
+	_, err := withTimeout(func() (struct{}, error) { return struct{}{}, osKeyring.Delete(keyringService, server) })
 	if errors.Is(err, errKeyringTimeout) {
-		return fmt.Errorf("delete the tokens from the OS keyring: %w", err)
+		return fmt.Errorf("delete the tokens from the OS keyring: %w; try again, or remove mem0's entry for %s with the keyring's own tool", err, server)
 	}
 	// Not found, or no keyring at all: nothing is stored there.
 	return nil
