@@ -581,3 +581,40 @@ func TestRegisterAsksForThePasswordTwice(t *testing.T) {
 		t.Fatalf("no tty: %d %q", code, tf.errOut)
 	}
 }
+
+// Two processes holding the same stored session refresh it at the same
+// moment: one refreshes, the other waits and takes the stored new pair,
+// because a spent refresh token sent again ends the session on the server.
+func TestConcurrentRefreshesSpendTheTokenOnce(t *testing.T) {
+	useKeyring(t, &memKeyring{fail: errors.New("no keyring")})
+	fs := newFakeServer(t)
+	tf := newTestFactory(t, false)
+	tf.in.WriteString("s3cret-pass\n")
+	if code := tf.run(t, "login", "--server", fs.ts.URL, "-u", "alice", "--password-stdin"); code != 0 {
+		t.Fatalf("login: %d %s", code, tf.errOut)
+	}
+	fs.expireAll()
+	const n = 4
+	codes := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		other := newTestFactory(t, false)
+		other.env["MEM0_HOME"] = tf.env["MEM0_HOME"]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code := Run(context.Background(), other.Factory, []string{"whoami"})
+			codes <- fmt.Sprintf("%d %s", code, other.errOut)
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		if c != "0 " {
+			t.Errorf("whoami: %s", c)
+		}
+	}
+	if fs.refreshes != 1 {
+		t.Fatalf("%d refreshes, want 1", fs.refreshes)
+	}
+}

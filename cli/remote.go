@@ -125,6 +125,9 @@ func (r *Remote) Client() (*syncapi.Client, error) {
 			fmt.Fprintf(r.f.IO.ErrOut, "mem0: warning: could not store the refreshed tokens (%v); you may have to run `mem0 login` again\n", err)
 		}
 	}
+	if p, err := r.f.Paths(); err == nil {
+		o.LockRefresh = func(ctx context.Context) (func(), error) { return lockAuth(ctx, p.State) }
+	}
 	o.Reload = func() (syncapi.Tokens, bool) {
 		c, where, err := r.store.Load(r.URL)
 		if err != nil || c == nil || where != r.Where || c.APIKey != "" {

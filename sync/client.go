@@ -132,6 +132,11 @@ type ClientOptions struct {
 	// when another process has refreshed already, the client takes its
 	// pair instead of spending a refresh token that is already spent.
 	Reload func() (Tokens, bool)
+	// LockRefresh, if set, is held around reload, refresh and OnRefresh:
+	// an inter-process lock, so that two processes sharing stored tokens
+	// never both spend the same refresh token (the server would take the
+	// second use for theft and end the session).
+	LockRefresh func(context.Context) (unlock func(), err error)
 }
 
 // Client calls the mem0 server's API. It is safe for concurrent use.
@@ -142,6 +147,7 @@ type Client struct {
 	apiKey    string
 	onRefresh func(Tokens)
 	reload    func() (Tokens, bool)
+	lock      func(context.Context) (func(), error)
 
 	mu     stdsync.Mutex
 	tokens Tokens
@@ -170,7 +176,7 @@ func NewClient(o ClientOptions) (*Client, error) {
 		ua = "mem0"
 	}
 	return &Client{base: base, userAgent: ua, http: hc, apiKey: o.APIKey, tokens: o.Tokens,
-		onRefresh: o.OnRefresh, reload: o.Reload}, nil
+		onRefresh: o.OnRefresh, reload: o.Reload, lock: o.LockRefresh}, nil
 }
 
 // NormalizeURL checks a server URL and returns it without a trailing
@@ -350,6 +356,13 @@ func (c *Client) refresh(ctx context.Context, spent string) error {
 	defer c.mu.Unlock()
 	if c.tokens.AccessToken != spent && c.tokens.AccessToken != "" {
 		return nil
+	}
+	if c.lock != nil {
+		unlock, err := c.lock(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
 	if c.reload != nil {
 		if t, ok := c.reload(); ok && t.RefreshToken != "" && t.RefreshToken != c.tokens.RefreshToken {

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// lockAuth takes an exclusive lock shared by every mem0 process of this
+// MEM0_HOME, held around a token refresh. The server rotates refresh
+// tokens and treats a spent one coming back as theft (it ends the whole
+// session), so two processes must never refresh with the same token: the
+// second one waits, then finds the pair the first one stored.
+func lockAuth(ctx context.Context, dir string) (unlock func(), err error) {
+	if err := ensureDir(dir); err != nil {
+		return nil, fmt.Errorf("create state folder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "auth.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open the token lock: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 40*time.Second) // past a refresh's own timeout
+	defer cancel()
+	for {
+		ok, err := tryLockFile(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		if ok {
+			return func() { unlockFile(f); f.Close() }, nil
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("another mem0 process holds %s: %w", f.Name(), ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
