@@ -90,7 +90,7 @@ class Shell:
 SHELLS = {
     "bash": (["bash", "--norc", "--noprofile", "-i"], "PS1='READY''> '", 'eval "$(mem0 init bash --no-completion)"'),
     "zsh": (["zsh", "-f", "-i"], "PROMPT='READY''> '", 'eval "$(mem0 init zsh --no-completion)"'),
-    "fish": (["fish", "--no-config", "-i"], "function fish_prompt; printf 'READY''> '; end", "mem0 init fish --no-completion | source"),
+    "fish": (["fish", "--no-config", "-i"], "set -e fish_private_mode; function fish_prompt; printf 'READY''> '; end", "mem0 init fish --no-completion | source"),
 }
 
 

@@ -12,7 +12,7 @@ import (
 // arguments and --context flags.
 func completeContexts(f *Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		s, err := f.Store(cmd.Context())
+		s, err := f.openStore(cmd.Context()) // no ingest: TAB must be quick
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -34,7 +34,7 @@ func completeContexts(f *Factory) cobra.CompletionFunc {
 // restore), each described by the start of its text.
 func completeMemoryIDs(f *Factory, deleted bool) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		s, err := f.Store(cmd.Context())
+		s, err := f.openStore(cmd.Context()) // no ingest: TAB must be quick
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -78,7 +77,7 @@ func contextStartRun(ctx context.Context, opts *ContextStartOptions) error {
 	if created {
 		fmt.Fprintf(f.IO.ErrOut, "Created context %s.\n", name)
 	}
-	session := f.Getenv(shell.EnvSession)
+	session := f.shellSession()
 	if session == "" {
 		fmt.Fprintf(f.IO.ErrOut, "Shells started from now on with the hook loaded record into %s (this one has no hook: see mem0 init).\n", name)
 		return nil

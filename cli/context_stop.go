@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -52,7 +51,7 @@ func contextStopRun(ctx context.Context, opts *ContextStopOptions) error {
 		return err
 	}
 	sessions := p.Sessions()
-	session := f.Getenv(shell.EnvSession)
+	session := f.shellSession()
 	if session != "" && !opts.All {
 		sess, _, err := sessions.Get(session)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -23,6 +24,9 @@ type Factory struct {
 	Build  BuildInfo
 	Getenv func(string) string
 	Now    func() time.Time
+	// ParentPID is the process id of whatever started mem0 (os.Getppid
+	// when nil): the shell, when a person typed the command.
+	ParentPID func() int
 
 	paths  *Paths
 	config *Config
@@ -97,6 +101,25 @@ func (f *Factory) openStore(ctx context.Context) (*store.Store, error) {
 	}
 	f.store = s
 	return s, nil
+}
+
+// shellSession is the id of the shell with the mem0 hook that ran this
+// process, or "". MEM0_SESSION is inherited by everything a shell starts:
+// only a mem0 the shell ran itself (its parent is that shell) acts on it;
+// a script or a shell without the hook started from it does not.
+func (f *Factory) shellSession() string {
+	id := f.Getenv(shell.EnvSession)
+	if id == "" {
+		return ""
+	}
+	parent := os.Getppid
+	if f.ParentPID != nil {
+		parent = f.ParentPID
+	}
+	if pid, ok := shell.SessionPID(id); !ok || pid != parent() {
+		return ""
+	}
+	return id
 }
 
 // Close releases what the factory opened.

@@ -115,7 +115,7 @@ func ingestShell(ctx context.Context, f *Factory, s *store.Store) (*ingestResult
 		return nil, err
 	}
 	spool := p.Spool()
-	scan, err := spool.Scan(f.Now())
+	scan, err := spool.Scan(ctx, f.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,13 @@ func ingestShell(ctx context.Context, f *Factory, s *store.Store) (*ingestResult
 				res.NoContext++
 				continue
 			}
-			text, masked, keep := filter.Apply(pd.Command)
+			// Filters run on at most twice the size limit: enough to mask a
+			// secret cut by the limit, and a pasted megabyte costs nothing.
+			cmd := pd.Command
+			if limit > 0 && len(cmd) > 2*limit {
+				cmd = cmd[:2*limit]
+			}
+			text, masked, keep := filter.Apply(cmd)
 			if !keep {
 				res.Ignored++
 				continue
@@ -156,6 +162,9 @@ func ingestShell(ctx context.Context, f *Factory, s *store.Store) (*ingestResult
 				redacted++
 			}
 			text = fitContent(text, limit, meta)
+			if len(pd.Command) > len(cmd) {
+				meta["truncated_from"] = len(pd.Command)
+			}
 			t := pd.Start.UTC()
 			rec := store.Record{Type: "memory", Memory: &store.Memory{ID: pd.MemoryID(), Context: name,
 				Kind: content.KindCommand, Content: text, Metadata: meta, Source: content.SourceShell,
@@ -174,7 +183,7 @@ func ingestShell(ctx context.Context, f *Factory, s *store.Store) (*ingestResult
 		res.Recorded += ir.Added
 		res.Again += ir.Unchanged
 		res.Redacted += redacted
-		if err := spool.Remove(done); err != nil {
+		if err := spool.Remove(ctx, done); err != nil {
 			return nil, err
 		}
 	}

@@ -223,24 +223,29 @@ func TestStartAndStopFollowTheShell(t *testing.T) {
 	tf := newTestFactory(t, false)
 	p, _ := tf.Paths()
 	sessions := p.Sessions()
-	tf.env[shell.EnvSession] = "bash-a"
+	// A shell's mem0 is its child: the session's pid is mem0's parent.
+	in := func(id string, pid int) {
+		tf.env[shell.EnvSession] = id
+		tf.ParentPID = func() int { return pid }
+	}
+	in("bash-a-1", 0xa)
 	tf.mustRun(t, "context", "start", "alpha")
-	tf.env[shell.EnvSession] = "bash-b"
+	in("bash-b-1", 0xb)
 	tf.mustRun(t, "context", "start", "beta")
 	alpha, beta := tf.contextID(t, "alpha"), tf.contextID(t, "beta")
-	if a, _, _ := sessions.Get("bash-a"); a.Context != alpha {
+	if a, _, _ := sessions.Get("bash-a-1"); a.Context != alpha {
 		t.Fatalf("shell a records into %q, want alpha", a.Context)
 	}
 	var st statusView
 	json.Unmarshal([]byte(tf.mustRun(t, "status", "--json")), &st)
-	if st.Shell.Session != "bash-b" || st.Shell.Recording != "beta" || st.Recording != "beta" {
+	if st.Shell.Session != "bash-b-1" || st.Shell.Recording != "beta" || st.Recording != "beta" {
 		t.Fatalf("status in shell b: %+v, new shells %q", st.Shell, st.Recording)
 	}
 	tf.mustRun(t, "context", "stop")
 	if !strings.Contains(tf.errOut.String(), "Stopped recording this shell into beta") {
 		t.Errorf("stop: %s", tf.errOut)
 	}
-	if a, _, _ := sessions.Get("bash-a"); a.Context != alpha {
+	if a, _, _ := sessions.Get("bash-a-1"); a.Context != alpha {
 		t.Fatal("stopping shell b stopped shell a")
 	}
 	json.Unmarshal([]byte(tf.mustRun(t, "status", "--json")), &st)
@@ -248,18 +253,28 @@ func TestStartAndStopFollowTheShell(t *testing.T) {
 		t.Fatalf("after stop: new shells %q, this shell %q", st.Recording, beta)
 	}
 	tf.mustRun(t, "context", "stop", "--all")
-	if a, _, _ := sessions.Get("bash-a"); a.Context != "" {
+	if a, _, _ := sessions.Get("bash-a-1"); a.Context != "" {
 		t.Fatal("--all left shell a recording")
 	}
-	tf.env[shell.EnvSession] = "../etc"
-	if code := tf.run(t, "context", "start", "x"); code == 0 || !strings.Contains(tf.errOut.String(), "not a session id") {
-		t.Errorf("a bad MEM0_SESSION: exit %d, %s", code, tf.errOut)
+	// A script or a shell without the hook, started from a hooked shell,
+	// inherits MEM0_SESSION but is not that shell: it acts on all shells.
+	in("bash-a-1", 0x77)
+	tf.mustRun(t, "context", "start", "gamma")
+	if a, _, _ := sessions.Get("bash-a-1"); a.Context != "" {
+		t.Fatal("a child process of shell a switched shell a")
+	}
+	if !strings.Contains(tf.errOut.String(), "this one has no hook") {
+		t.Errorf("start outside the shell: %s", tf.errOut)
+	}
+	in("../etc", 0)
+	if code := tf.run(t, "context", "start", "x"); code != 0 {
+		t.Errorf("a MEM0_SESSION that is no session id: exit %d, %s", code, tf.errOut)
 	}
 	// Deleting a context stops the shells recording into it.
-	tf.env[shell.EnvSession] = "bash-c"
+	in("bash-c-1", 0xc)
 	tf.mustRun(t, "context", "start", "doomed")
 	tf.mustRun(t, "context", "rm", "doomed")
-	if c, _, _ := sessions.Get("bash-c"); c.Context != "" {
+	if c, _, _ := sessions.Get("bash-c-1"); c.Context != "" {
 		t.Error("a deleted context is still recorded into")
 	}
 }

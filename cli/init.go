@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,12 +86,9 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 	if err != nil {
 		return err
 	}
-	bin, err := os.Executable()
+	bin, err := binaryPath()
 	if err != nil {
-		return fmt.Errorf("find the mem0 binary: %w", err)
-	}
-	if resolved, err := filepath.EvalSymlinks(bin); err == nil {
-		bin = resolved
+		return err
 	}
 	spool, sessions := p.Spool(), p.Sessions()
 	for _, dir := range []string{spool.Dir, sessions.Dir} {
@@ -97,8 +96,11 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 			return fmt.Errorf("create %s: %w", dir, err)
 		}
 	}
-	// Sessions of shells long gone are forgotten here, once per shell start.
-	_ = sessions.Prune(f.Now(), sessionMaxAge)
+	// Sessions of shells long gone are forgotten here, once per shell
+	// start; failing to is no reason to fail the start.
+	if err := sessions.Prune(f.Now(), sessionMaxAge); err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "mem0: %v\n", err)
+	}
 	params := shell.Params{Version: f.Build.Version, Bin: bin, Spool: spool.Dir, Sessions: sessions.Dir}
 	if cfg.ShellInherit() {
 		// The hook must load even when the database cannot be read: a
@@ -120,6 +122,29 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 	}
 	_, err = f.IO.Out.Write(out)
 	return err
+}
+
+// binaryPath is the path the hook calls mem0 by: the one the user reached it
+// by (through $PATH, or as typed), not the file links lead to. Package
+// managers link a stable name to a versioned file that an upgrade deletes.
+func binaryPath() (string, error) {
+	if arg := os.Args[0]; arg != "" {
+		if !strings.ContainsAny(arg, `/\`) {
+			if p, err := exec.LookPath(arg); err == nil {
+				arg = p
+			}
+		}
+		if abs, err := filepath.Abs(arg); err == nil {
+			if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+				return abs, nil
+			}
+		}
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the mem0 binary: %w", err)
+	}
+	return bin, nil
 }
 
 // sessionMaxAge is how long a shell session's state outlives its last

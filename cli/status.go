@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -141,12 +140,12 @@ func currentShell(ctx context.Context, f *Factory, s *store.Store, p Paths) (she
 	if v.Spooled, v.SetAside, err = p.Spool().Count(); err != nil {
 		return v, err
 	}
-	id := f.Getenv(shell.EnvSession)
+	id := f.shellSession()
 	if id == "" {
 		return v, nil
 	}
-	sess, ok, err := p.Sessions().Get(id)
-	if err != nil || !ok {
+	sess, _, err := p.Sessions().Get(id)
+	if err != nil {
 		return v, err
 	}
 	v.Session = id

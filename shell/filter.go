@@ -10,36 +10,44 @@ import (
 // Redacted replaces every secret the filters find.
 const Redacted = "[REDACTED]"
 
-// A secret rule: what to look for and which part of the match is secret.
-// Group "s" is the secret; a rule without it masks the whole match.
-type rule struct {
-	name string
-	re   string
-}
-
 // quoted matches one shell word: double- or single-quoted or bare.
 const quoted = `(?:"[^"]*"|'[^']*'|[^\s'"]+)`
 
-// builtinRules find the secrets people type most. They err towards masking:
-// a masked word that was not a secret costs little, a kept secret a lot.
-var builtinRules = []rule{
-	{"private key", `-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`},
-	{"URL credentials", `[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@'"]*:(?P<s>[^\s/@'"]+)@`},
-	{"AWS access key id", `\b(?:AKIA|ASIA|AROA|AIDA|ANPA|ANVA|AGPA)[0-9A-Z]{16}\b`},
-	{"AWS secret key", `(?i)aws_?secret_?access_?key["']?\s*[=:]\s*(?P<s>` + quoted + `)`},
-	{"GitHub token", `\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b`},
-	{"GitLab token", `\bgl(?:pat|dt|ptt|rt|cbt|oas)-[A-Za-z0-9_-]{20,}`},
-	{"Slack token", `\bxox[abposr]-[A-Za-z0-9-]{10,}`},
-	{"Slack webhook", `https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+`},
-	{"Stripe key", `\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}`},
-	{"JWT", `\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}`},
-	{"Bearer token", `(?i)\b(?:bearer|token)\s+(?P<s>[A-Za-z0-9._~+/=-]{8,})`},
-	{"Authorization header", `(?i)\b(?:authorization|x-api-key|api-key|private-token)\s*:\s*(?:basic\s+|bearer\s+|token\s+)?(?P<s>[^\s'"]+)`},
-	{"password option", `(?i)--?(?:password|passwd|pass|token|secret|api-?key|access-?token|auth-?token)(?:=|\s+)(?P<s>` + quoted + `)`},
-	{"secret assignment", `(?i)\b[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIALS?)[A-Z0-9_]*\s*=\s*(?P<s>` + quoted + `)`},
-	{"curl user", `(?:\s-u\s*|\s--user[=\s]+)['"]?[^\s:'"]+:(?P<s>[^\s'"]+)`},
-	{"mysql password", `\bmysql(?:dump|admin)?\b[^|;&\n]*?\s-p(?P<s>[^\s'"]+)`},
-	{"sshpass", `\bsshpass\s+-p\s*(?P<s>` + quoted + `)`},
+// secretName matches a variable or option name that says it holds a secret:
+// the keyword ends the name or a part of it (GITHUB_TOKEN, DB_PASSWORD_FILE),
+// so MAX_TOKENS and TOKENIZERS_PARALLELISM are left alone.
+const secretName = `[A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIALS?|AUTH)(?:_[A-Za-z0-9_]*)?`
+
+// builtinRules find the secrets people type most. A rule masks its group
+// named s, or the whole match without one. They err towards masking: a
+// masked word that was not a secret costs little, a kept secret a lot.
+var builtinRules = []string{
+	// Private key blocks.
+	`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`,
+	// Passwords in URLs: scheme://user:PASSWORD@host.
+	`[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@'"]*:(?P<s>[^\s/@'"]+)@`,
+	// Tokens recognisable by their shape, wherever they appear.
+	`\b(?:AKIA|ASIA|AROA|AIDA|ANPA|ANVA|AGPA)[0-9A-Z]{16}\b`,           // AWS access key ids
+	`\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})`,    // GitHub
+	`\bgl(?:pat|dt|ptt|rt|cbt|oas)-[A-Za-z0-9_-]{20,}`,                 // GitLab
+	`\bxox[abposr]-[A-Za-z0-9-]{10,}`,                                  // Slack tokens
+	`https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+`,               // Slack webhooks
+	`\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}`,                       // Stripe
+	`\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}`,                           // OpenAI, Anthropic
+	`\bnpm_[A-Za-z0-9]{36}\b`,                                          // npm
+	`\bAIza[0-9A-Za-z_-]{35}`,                                          // Google API keys
+	`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}`, // JWTs
+	// Secrets by their place.
+	`(?i)aws_?secret_?access_?key["']?\s*[=:]\s*(?P<s>` + quoted + `)`,
+	`(?i)\bbearer\s+(?P<s>[A-Za-z0-9._~+/=-]{8,})`,
+	`(?i)\b(?:authorization|proxy-authorization|x-api-key|api-key|x-auth-token|private-token|cookie)\s*:\s*(?:basic\s+|bearer\s+|token\s+)?(?P<s>[^'"]+?)\s*(?:['"]|$)`,
+	`(?i)--?(?:password|passwd|pass|token|secret|api-?key|access-?token|auth-?token)(?:=|\s+)(?P<s>` + quoted + `)`,
+	`(?i)\b` + secretName + `\s*=\s*(?P<s>` + quoted + `)`,                     // NAME=value (sh, env, .env)
+	`(?i)\bset\s+(?:-[A-Za-z]+\s+)*` + secretName + `\s+(?P<s>` + quoted + `)`, // fish: set -x NAME value
+	`(?:\s-u\s*|\s--user[=\s]+)['"]?[^\s:'"]+:(?P<s>[^\s'"]+)`,                 // curl -u user:password
+	`\bmysql(?:dump|admin)?\b[^|;&\n]*?\s-p(?P<s>` + quoted + `)`,              // mysql -pPASSWORD
+	`\b(?:sshpass\s+|docker\s+login\b[^|;&\n]*?\s)-p\s*(?P<s>` + quoted + `)`,  // sshpass -p, docker login -p
+	`\bredis-cli\b[^|;&\n]*?\s-a\s+(?P<s>` + quoted + `)`,                      // redis-cli -a
 }
 
 var (
@@ -52,7 +60,7 @@ var (
 func rules() []*regexp.Regexp {
 	compileOnce.Do(func() {
 		for _, r := range builtinRules {
-			compiledRules = append(compiledRules, regexp.MustCompile(r.re))
+			compiledRules = append(compiledRules, regexp.MustCompile(r))
 		}
 	})
 	return compiledRules
@@ -77,12 +85,12 @@ func NewFilter(ignoreCommands, ignore, redact string) (*Filter, error) {
 	var err error
 	if ignore != "" {
 		if f.Ignore, err = regexp.Compile(ignore); err != nil {
-			return nil, fmt.Errorf("shell.ignore_pattern: %v", err)
+			return nil, fmt.Errorf("shell.ignore_pattern: %w", err)
 		}
 	}
 	if redact != "" {
 		if f.Redact, err = regexp.Compile(redact); err != nil {
-			return nil, fmt.Errorf("shell.redact_pattern: %v", err)
+			return nil, fmt.Errorf("shell.redact_pattern: %w", err)
 		}
 	}
 	return f, nil
@@ -129,6 +137,13 @@ func firstWord(cmd string) string {
 	return ""
 }
 
+// reference reports whether a value names a secret rather than holding it:
+// $VAR, ${VAR}, $(command), `command`.
+func reference(v string) bool {
+	v = strings.TrimLeft(v, `"'`)
+	return strings.HasPrefix(v, "$") || strings.HasPrefix(v, "`")
+}
+
 // mask replaces the secret part of every match of re in s.
 func mask(re *regexp.Regexp, s string, n *int) string {
 	idx := re.FindAllStringSubmatchIndex(s, -1)
@@ -143,7 +158,7 @@ func mask(re *regexp.Regexp, s string, n *int) string {
 		if group > 0 && m[2*group] >= 0 {
 			start, end = m[2*group], m[2*group+1]
 		}
-		if start < last || start == end || strings.Contains(s[start:end], Redacted) { // masked already
+		if start < last || start == end || strings.Contains(s[start:end], Redacted) || reference(s[start:end]) {
 			continue
 		}
 		b.WriteString(s[last:start])

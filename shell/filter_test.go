@@ -31,6 +31,16 @@ func TestRedactsBuiltinSecrets(t *testing.T) {
 		{"curl -u", "curl -u alice:wonderland https://x", "curl -u alice:[REDACTED] https://x"},
 		{"mysql -p", "mysql -u root -pTopSecret db", "mysql -u root -p[REDACTED] db"},
 		{"sshpass", "sshpass -p 'letmein' ssh host", "sshpass -p [REDACTED] ssh host"},
+		{"mysql -p'quoted'", "mysql -uroot -p'pa ss' db", "mysql -uroot -p[REDACTED] db"},
+		{"fish set -x", "set -gx DB_PASSWORD hunter2", "set -gx DB_PASSWORD [REDACTED]"},
+		{"X-Auth-Token header", `curl -H 'X-Auth-Token: abc123def' https://x`, `curl -H 'X-Auth-Token: [REDACTED]' https://x`},
+		{"Cookie header", `curl -H "Cookie: session=abc; id=42" https://x`, `curl -H "Cookie: [REDACTED]" https://x`},
+		{"OpenAI key", "OPENAI=sk-proj-abcdefghijklmnopqrstuvwx llm", "OPENAI=[REDACTED] llm"},
+		{"Anthropic key", "claude --key sk-ant-api03-abcdefghijklmnopqrstuv", "claude --key [REDACTED]"},
+		{"npm token", "echo npm_abcdefghijklmnopqrstuvwxyz0123456789 > x", "echo [REDACTED] > x"},
+		{"Google API key", "curl 'https://x?key=AIzaSyA1234567890abcdefghijklmnopqrstuv'", "curl 'https://x?key=[REDACTED]'"},
+		{"docker login -p", "docker login -u me -p s3cret registry.example", "docker login -u me -p [REDACTED] registry.example"},
+		{"redis-cli -a", "redis-cli -h db -a hunter2 ping", "redis-cli -h db -a [REDACTED] ping"},
 		{"private key", "echo '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----' > k", "echo '[REDACTED]' > k"},
 	} {
 		got, n, keep := f.Apply(tc.in)
@@ -49,6 +59,12 @@ func TestKeepsOrdinaryCommands(t *testing.T) {
 		"echo $HOME && ls -la /etc",
 		"curl https://example.com/path?q=1",
 		"docker run -p 8080:80 nginx",
+		`git commit -m "handle token expiration"`,
+		"python gen.py --max_tokens=4096",
+		"MAX_TOKENS=4096 TOKENIZERS_PARALLELISM=false ./run",
+		"PASSWORD=$(pass show db) ./migrate",
+		`psql "postgres://app@db/app"`,
+		"export DB_PASSWORD=$DB_PASSWORD_FROM_VAULT",
 	} {
 		got, n, keep := f.Apply(cmd)
 		if !keep || got != cmd || n != 0 {

@@ -173,6 +173,8 @@ type session struct {
 	status    string   // prints the last status as status=N
 	strict    string   // turns on set -u/-e style strictness ("" if none)
 	tabbed    string   // what the shell runs when "echo 'a<TAB>b'" is pasted
+	options   string   // user options the hook must live with, set before loading it
+	reply     []string // sets REPLY, then prints it as R=…
 }
 
 var sessions = []session{
@@ -183,7 +185,9 @@ var sessions = []session{
 		load:      `eval "$(mem0 init bash)"`,
 		multiline: []string{`for i in 1 2; do`, `echo "n=$i"`, `done`},
 		fail3:     `(exit 3)`, status: `echo "status=$?"`, strict: `set -eu`,
-		tabbed: "echo 'a\tb'",
+		tabbed:  "echo 'a\tb'",
+		options: `set -o noclobber; shopt -s nullglob extglob`,
+		reply:   []string{`REPLY=mine`, `echo "R=$REPLY"`},
 	},
 	{
 		shell: "zsh", argv: []string{"zsh", "-f", "-i"},
@@ -192,11 +196,14 @@ var sessions = []session{
 		load:      `eval "$(mem0 init zsh)"`,
 		multiline: []string{`for i in 1 2; do`, `echo "n=$i"`, `done`},
 		fail3:     `(exit 3)`, status: `echo "status=$?"`, strict: `set -eu`,
-		tabbed: "echo 'a\tb'",
+		tabbed:  "echo 'a\tb'",
+		options: `setopt ksh_arrays sh_word_split noclobber`,
+		reply:   []string{`REPLY=mine`, `echo "R=$REPLY"`},
 	},
 	{
 		shell: "fish", argv: []string{"fish", "--no-config", "-i"},
-		setPrompt: `function fish_prompt; printf 'READY''> '; end`,
+		// --no-config implies private mode, in which the hook records nothing.
+		setPrompt: `set -e fish_private_mode; function fish_prompt; printf 'READY''> '; end`,
 		existing:  `function mine --on-event fish_prompt; echo mine >> ~/prompt.log; end`,
 		load:      `mem0 init fish | source`,
 		multiline: []string{`for i in 1 2`, `echo "n=$i"`, `end`},
@@ -213,6 +220,9 @@ func TestRealShellsRecord(t *testing.T) {
 			w := newWorld(t)
 			tm := shelltest.StartTerm(t, w.home, w.env(), s.setPrompt, s.argv...)
 			tm.Type(s.existing)
+			if s.options != "" {
+				tm.Type(s.options)
+			}
 			tm.Type(s.load)
 			tm.Type(s.load) // loading twice changes nothing
 			tm.Type("mem0 context start demo")
@@ -232,8 +242,12 @@ func TestRealShellsRecord(t *testing.T) {
 			tm.Type("cd ~/repo")
 			tm.Type("echo in-repo")
 			tm.Type("cd")
+			for _, l := range s.reply {
+				tm.Type(l)
+			}
 			if s.strict != "" {
 				tm.Type(s.strict)
+				tm.Type("[ -f /nope ] && echo yes") // fails, and set -e does not end a list
 				tm.Type("echo strict-ok")
 			}
 			tm.Type("mem0 context stop")
@@ -254,14 +268,20 @@ func TestRealShellsRecord(t *testing.T) {
 			if s.tabbed != "" {
 				wants = append(wants[:4], append([]want{{s.tabbed, 0}}, wants[4:]...)...)
 			}
+			for _, l := range s.reply {
+				wants = append(wants, want{l, 0})
+			}
 			if s.strict != "" {
-				wants = append(wants, want{s.strict, 0}, want{"echo strict-ok", 0})
+				wants = append(wants, want{s.strict, 0}, want{"[ -f /nope ] && echo yes", 1}, want{"echo strict-ok", 0})
 			}
 			got := w.check("demo", wants)
 
 			// $? survives the hook: the shell printed the status of (exit 3).
 			if !strings.Contains(screen, "status=3") {
 				t.Errorf("the status after the hook ran is not 3; screen:\n%s", screen)
+			}
+			if len(s.reply) > 0 && !strings.Contains(screen, "R=mine") {
+				t.Errorf("the hook changed $REPLY; screen:\n%s", screen)
 			}
 			if strings.Contains(screen, "mem0:") || strings.Contains(screen, "__mem0") {
 				t.Errorf("the hook printed something; screen:\n%s", screen)
@@ -289,8 +309,14 @@ func TestRealShellsRecord(t *testing.T) {
 			// Only --failed, and --cwd.
 			var failed []command
 			json.Unmarshal(w.mem0Cmd("list", "-c", "demo", "--failed", "--json"), &failed)
-			if len(failed) != 2 {
-				t.Errorf("--failed listed %d commands, want 2 (false, exit 3)", len(failed))
+			nonzero := 0
+			for _, w := range wants {
+				if w.exit != 0 {
+					nonzero++
+				}
+			}
+			if len(failed) != nonzero {
+				t.Errorf("--failed listed %d commands, want %d", len(failed), nonzero)
 			}
 			var inRepo []command
 			json.Unmarshal(w.mem0Cmd("list", "-c", "demo", "--cwd", w.repo, "--json"), &inRepo)
@@ -327,6 +353,7 @@ func TestShellsRecordIntoTheirOwnContexts(t *testing.T) {
 	c := start() // takes up beta
 	c.Type("echo from-c")
 	b.Type("mem0 status --json > ~/status-b.json")
+	b.Type("bash --norc -c 'mem0 status --json; true' > ~/status-child.json")
 	b.Type("mem0 context stop")
 	b.Type("echo b-stopped")
 	a.Type("echo a-still")
@@ -334,12 +361,18 @@ func TestShellsRecordIntoTheirOwnContexts(t *testing.T) {
 	d.Type("echo from-d")
 
 	w.check("alpha", []want{{"echo b-inherited", 0}, {"echo from-a", 0}, {"echo a-still", 0}})
-	w.check("beta", []want{{"echo from-b", 0}, {"echo from-c", 0}})
+	w.check("beta", []want{{"echo from-b", 0}, {"echo from-c", 0}, {"bash --norc -c 'mem0 status --json; true' > ~/status-child.json", 0}})
 	var st struct {
 		Shell struct{ Session, Recording string } `json:"shell"`
 	}
 	data, _ := os.ReadFile(filepath.Join(w.home, "status-b.json"))
 	if err := json.Unmarshal(data, &st); err != nil || st.Shell.Recording != "beta" || !strings.HasPrefix(st.Shell.Session, "bash-") {
 		t.Errorf("mem0 status in shell b: %s (%v)", data, err)
+	}
+	// A process the shell started, without the hook, is not that shell.
+	data, _ = os.ReadFile(filepath.Join(w.home, "status-child.json"))
+	st.Shell.Session, st.Shell.Recording = "x", "x"
+	if err := json.Unmarshal(data, &st); err != nil || st.Shell.Session != "" || st.Shell.Recording != "" {
+		t.Errorf("mem0 status in a child of shell b: %s (%v)", data, err)
 	}
 }

@@ -160,7 +160,7 @@ func ParseRecord(data []byte, mtime time.Time) (*Capture, error) {
 			// A field a newer hook added: skip it.
 		}
 		if err != nil {
-			return nil, fmt.Errorf("field %s: %v", key, err)
+			return nil, fmt.Errorf("field %s: %w", key, err)
 		}
 		seen[key] = true
 	}

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -135,7 +136,7 @@ func TestSpoolScan(t *testing.T) {
 	if !sp.HasRecords() {
 		t.Fatal("HasRecords = false")
 	}
-	res, err := sp.Scan(now)
+	res, err := sp.Scan(context.Background(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestSpoolScan(t *testing.T) {
 			t.Errorf("unreadable record not kept: %v", err)
 		}
 	}
-	if err := sp.Remove([]string{res.Ready[0].Path, res.Ready[1].Path, res.Ready[1].Path}); err != nil {
+	if err := sp.Remove(context.Background(), []string{res.Ready[0].Path, res.Ready[1].Path, res.Ready[1].Path}); err != nil {
 		t.Fatal(err)
 	}
 	pending, bad, err := sp.Count()
@@ -187,10 +188,28 @@ func TestSessions(t *testing.T) {
 	if err := ss.Set("../../etc/passwd", "x"); err == nil {
 		t.Fatal("a session id naming another folder was accepted")
 	}
-	if err := ss.Prune(time.Now().Add(time.Hour), time.Minute); err != nil {
+	if err := ss.Set("bash-5", "c5"); err != nil { // records, however old
 		t.Fatal(err)
 	}
-	if all, _ := ss.List(); len(all) != 0 {
-		t.Fatalf("prune kept %d sessions", len(all))
+	os.WriteFile(filepath.Join(ss.Dir, ".bash-4.last"), nil, 0o600)
+	if err := ss.Prune(time.Now().Add(48*time.Hour), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := ss.List()
+	if len(all) != 1 || all[0].ID != "bash-5" {
+		t.Fatalf("prune kept %+v, want only the recording bash-5", all)
+	}
+	if _, err := os.Stat(filepath.Join(ss.Dir, ".bash-4.last")); err == nil {
+		t.Error("prune kept a scratch file two days old")
+	}
+	for id, pid := range map[string]int{"bash-1f-00ab12cd": 31, "pwsh-4d2-1234": 1234} {
+		if got, ok := SessionPID(id); !ok || got != pid {
+			t.Errorf("SessionPID(%s) = %d, %v", id, got, ok)
+		}
+	}
+	for _, id := range []string{"bash-1", "bash-zz-1", "bash-0-1", "a-b-c-d"} {
+		if _, ok := SessionPID(id); ok {
+			t.Errorf("SessionPID(%s) accepted", id)
+		}
 	}
 }

@@ -3,10 +3,12 @@ package shell
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,6 +24,17 @@ type Sessions struct {
 // EnvSession is the environment variable through which the hooks tell mem0
 // which shell session it runs in.
 const EnvSession = "MEM0_SESSION"
+
+// SessionPID is the process id of the shell a session id names: hooks make
+// ids as SHELL-PIDHEX-RANDOM.
+func SessionPID(id string) (int, bool) {
+	parts := strings.Split(id, "-")
+	if len(parts) != 3 || !validSession(id) {
+		return 0, false
+	}
+	pid, err := strconv.ParseInt(parts[1], 16, 32)
+	return int(pid), err == nil && pid > 0
+}
 
 // Session is one shell's recording state.
 type Session struct {
@@ -44,14 +57,19 @@ func (s Sessions) Get(id string) (sess Session, ok bool, err error) {
 	if err != nil {
 		return Session{}, false, err
 	}
-	data, err := os.ReadFile(p)
+	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Session{ID: id}, false, nil
 	}
 	if err != nil {
 		return Session{}, false, fmt.Errorf("read shell session %s: %w", id, err)
 	}
-	info, err := os.Stat(p)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return Session{}, false, fmt.Errorf("read shell session %s: %w", id, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 256))
 	if err != nil {
 		return Session{}, false, fmt.Errorf("read shell session %s: %w", id, err)
 	}
@@ -130,21 +148,32 @@ func (s Sessions) Stop(contextIDs ...string) (int, error) {
 	return n, nil
 }
 
-// Prune removes the files of sessions untouched for longer than age: shells
-// long gone. A live shell whose file is pruned stops recording, which is the
-// safe way to be wrong.
+// Prune forgets shells long gone: sessions that do not record and have not
+// changed for age, and scratch files a day old. A session that records is
+// kept however old: the hook never writes its file, and a shell in tmux may
+// record for months; `mem0 context stop --all` ends those.
 func (s Sessions) Prune(now time.Time, age time.Duration) error {
 	entries, err := os.ReadDir(s.Dir)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("prune shell sessions: %w", err)
 	}
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || now.Sub(info.ModTime()) < age {
+		if err != nil {
 			continue
 		}
-		if validSession(e.Name()) || strings.HasPrefix(e.Name(), ".tmp-") {
-			os.Remove(filepath.Join(s.Dir, e.Name()))
+		name, idle := e.Name(), now.Sub(info.ModTime())
+		path := filepath.Join(s.Dir, name)
+		switch {
+		case strings.HasPrefix(name, "."): // .tmp-* and bash's .SESSION.last
+			if idle > 24*time.Hour {
+				os.Remove(path)
+			}
+		case validSession(name) && idle > age && info.Size() <= 1: // "" or "\n": not recording
+			os.Remove(path)
 		}
 	}
 	return nil

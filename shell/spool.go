@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,7 +42,7 @@ type ScanResult struct {
 // Scan reads every record in the spool. Records a hook is still writing are
 // left alone; records that can never be read are moved aside to BadDir.
 // A missing spool folder is an empty spool.
-func (s Spool) Scan(now time.Time) (*ScanResult, error) {
+func (s Spool) Scan(ctx context.Context, now time.Time) (*ScanResult, error) {
 	entries, err := os.ReadDir(s.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &ScanResult{}, nil
@@ -51,6 +52,9 @@ func (s Spool) Scan(now time.Time) (*ScanResult, error) {
 	}
 	res := &ScanResult{}
 	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		name := e.Name()
 		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") {
 			continue
@@ -109,8 +113,11 @@ func (s Spool) moveAside(path, name string) (string, error) {
 // Remove deletes ingested record files. Call it only after the memories
 // they became are committed: a crash in between leaves files whose records
 // are recognised by id at the next ingest.
-func (s Spool) Remove(paths []string) error {
+func (s Spool) Remove(ctx context.Context, paths []string) error {
 	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove ingested record: %w", err)
 		}

@@ -11,11 +11,12 @@ __mem0_bin={{.Bin}}
 __mem0_spool={{.Spool}}
 __mem0_sessions={{.Sessions}}
 
-# __mem0_esc puts $1 in REPLY with \ \n \r escaped, one value per line.
+# __mem0_esc puts $1 in __mem0_r with \ \n \r escaped, one value per line
+# (not in REPLY, which belongs to the user).
 __mem0_esc() {
 	local s=${1//\\/\\\\}
 	s=${s//$'\n'/\\n}
-	REPLY=${s//$'\r'/\\r}
+	__mem0_r=${s//$'\r'/\\r}
 }
 
 # __mem0_git finds the repository around $PWD (cached until the folder
@@ -61,18 +62,21 @@ __mem0_last() {
 }
 
 # __mem0_switch follows mem0 context start|stop. While recording, history
-# keeps multi-line commands as typed (lithist); the user's setting returns
-# when recording stops.
+# keeps multi-line commands as typed (cmdhist, lithist); the user's settings
+# return when recording stops.
 __mem0_switch() {
 	if [[ -n $1 ]]; then
 		if [[ -z ${__mem0_ctx-} ]]; then
-			__mem0_lithist=1
-			shopt -q lithist || __mem0_lithist=0
+			__mem0_shopts=
+			shopt -q lithist || __mem0_shopts+=' lithist'
+			shopt -q cmdhist || __mem0_shopts+=' cmdhist'
 			shopt -s lithist cmdhist
 		fi
 		__mem0_last # what history holds now is no command of this recording
-	elif [[ ${__mem0_lithist-1} == 0 ]]; then
-		shopt -u lithist
+	elif [[ -n ${__mem0_shopts-} ]]; then
+		# shellcheck disable=SC2086 # a list of option names
+		shopt -u $__mem0_shopts
+		__mem0_shopts=
 	fi
 	__mem0_ctx=$1
 }
@@ -88,10 +92,10 @@ __mem0_record() {
 	__mem0_seq=$((${__mem0_seq-0} + 1))
 	__mem0_git
 	local cmd cwd root head
-	__mem0_esc "$__mem0_htext" && cmd=$REPLY
-	__mem0_esc "$PWD" && cwd=$REPLY
-	__mem0_esc "$__mem0_groot" && root=$REPLY
-	__mem0_esc "$__mem0_ghead" && head=$REPLY
+	__mem0_esc "$__mem0_htext" && cmd=$__mem0_r
+	__mem0_esc "$PWD" && cwd=$__mem0_r
+	__mem0_esc "$__mem0_groot" && root=$__mem0_r
+	__mem0_esc "$__mem0_ghead" && head=$__mem0_r
 	{
 		builtin printf '%s\n' 'mem0-capture 1' "session ${MEM0_SESSION-}" "seq $__mem0_seq" "context $__mem0_ctx" \
 			'shell bash' "status $st" "start_us ${__mem0_t0-}" "end_us ${end//[!0-9]/}" "cwd $cwd" \
@@ -117,8 +121,10 @@ __mem0_precmd() {
 	elif [[ -n $ctx && ${__mem0_ran-0} != 0 ]]; then
 		__mem0_record "$st" "$end"
 	fi
-	__mem0_ran=0 __mem0_t0=
-	return "$st"
+	__mem0_ran=${__mem0_noPS0-0} __mem0_t0=
+	# Hand the status on to later PROMPT_COMMAND entries, except under
+	# set -e, where a non-zero return would close the shell.
+	[[ $- == *e* ]] || return "$st"
 }
 
 if [[ -z ${__mem0_loaded-} ]] && ((BASH_VERSINFO[0] > 4 || BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 4)); then
@@ -133,7 +139,11 @@ if [[ -z ${__mem0_loaded-} ]] && ((BASH_VERSINFO[0] > 4 || BASH_VERSINFO[0] == 4
 	# expansion marks that a command ran and when it started, and prints
 	# nothing.
 	# shellcheck disable=SC2016 # expanded by bash at each command, not now
-	if ((BASH_VERSINFO[0] >= 5)); then
+	if ! shopt -q promptvars; then
+		# PS0 would be printed as it is: do without it (no start time,
+		# history is read at every prompt instead).
+		__mem0_noPS0=1
+	elif ((BASH_VERSINFO[0] >= 5)); then
 		PS0=${PS0-}'${__mem0_ps0[__mem0_ran=1, __mem0_t0=${EPOCHREALTIME//[!0-9]/}]-}'
 	else
 		PS0=${PS0-}'${__mem0_ps0[__mem0_ran=1]-}'

@@ -60,7 +60,7 @@ function __mem0_postexec --on-event fish_postexec
         return $st
     end
     set -l cmd $argv[1]
-    if test -z "$ctx"; or test -z "$cmd"; or string match -qr -- '^\s' $cmd
+    if test -z "$ctx"; or test -z "$cmd"; or string match -qr -- '^\s' $cmd; or test -n "$fish_private_mode"
         return $st
     end
     set -g __mem0_seq (math $__mem0_seq + 1)
@@ -100,7 +100,7 @@ if not set -q __mem0_loaded
     printf '%s\n' {{.Context}} >$__mem0_sessions/$MEM0_SESSION 2>/dev/null
     test -r $__mem0_sessions/$MEM0_SESSION; and read -g __mem0_ctx <$__mem0_sessions/$MEM0_SESSION
     # fish 3.5 and later tell a file's time with a builtin: a clock.
-    if type -q path
+    if string match -qr '^(3\.([5-9]|\d\d)|[4-9]|\d\d)' -- $version
         set -g __mem0_path 1
         set -g __mem0_bg (path mtime $__mem0_sessions/$MEM0_SESSION 2>/dev/null; or echo 0)
     end

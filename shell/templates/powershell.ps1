@@ -1,4 +1,5 @@
-# mem0 shell integration for PowerShell {{.Version}}. Load it from $PROFILE:
+# mem0 shell integration for PowerShell {{.Version}}. Load it from $PROFILE,
+# after anything that defines the prompt function:
 #   mem0 init powershell | Out-String | Invoke-Expression
 # While this shell records (mem0 context start NAME), each command typed is
 # remembered with its exit status, duration, folder and git branch. The hook
@@ -54,8 +55,13 @@ function global:__mem0_record([bool]$ok, $code) {
     if (-not $ctx -or -not $h -or $h.Id -eq $global:__mem0_hid) { return }
     $global:__mem0_hid = $h.Id
     if ($h.CommandLine -match '^\s') { return }
+    # $LASTEXITCODE outlives the native command that set it: it is this
+    # command's status only if it changed since the last prompt.
     $st = 0
-    if (-not $ok) { $st = 1; if ($code) { $st = $code } }
+    if (-not $ok) {
+        $st = 1
+        if ($code -and $code -ne $global:__mem0_code) { $st = $code }
+    }
     $global:__mem0_seq += 1
     __mem0_git
     $start = ([DateTimeOffset]$h.StartExecutionTime).ToUnixTimeMilliseconds() * 1000
@@ -74,6 +80,7 @@ if (-not $global:__mem0_loaded) {
     $global:__mem0_seq = 0
     $global:__mem0_ctx = ''
     $global:__mem0_hid = -1
+    $global:__mem0_code = $global:LASTEXITCODE
     $env:MEM0_SESSION = 'pwsh-{0:x}-{1:x8}' -f $PID, (Get-Random)
     try {
         [System.IO.File]::WriteAllText([System.IO.Path]::Combine($global:__mem0_sessions, $env:MEM0_SESSION), {{.Context}} + "`n")
@@ -83,8 +90,11 @@ if (-not $global:__mem0_loaded) {
         # Read $? and $LASTEXITCODE first: anything run here changes them.
         $ok = $?
         $code = $global:LASTEXITCODE
-        try { __mem0_record $ok $code } catch {}
+        try { __mem0_record $ok $code } catch { if ($Error.Count) { $Error.RemoveAt(0) } }
+        $global:__mem0_code = $code
         $global:LASTEXITCODE = $code
+        # Give the user's prompt (starship, oh-my-posh…) the $? it expects.
+        if (-not $ok) { Write-Error '' -ErrorAction Ignore }
         if ($global:__mem0_prompt) { & $global:__mem0_prompt } else { "PS $($PWD.Path)> " }
     }
 }

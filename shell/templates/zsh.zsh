@@ -10,22 +10,23 @@ typeset -g __mem0_spool={{.Spool}}
 typeset -g __mem0_sessions={{.Sessions}}
 zmodload -F zsh/datetime p:epochtime 2>/dev/null
 
-# __mem0_esc puts $1 in REPLY with \ \n \r escaped, one value per line.
+# __mem0_esc puts $1 in __mem0_r with \ \n \r escaped, one value per line
+# (not in REPLY, which belongs to the user).
 __mem0_esc() {
 	emulate -L zsh
 	local s=${1//\\/\\\\}
 	s=${s//$'\n'/\\n}
-	REPLY=${s//$'\r'/\\r}
+	typeset -g __mem0_r=${s//$'\r'/\\r}
 }
 
-# __mem0_now puts the time in microseconds in REPLY (empty without the
+# __mem0_now puts the time in microseconds in __mem0_r (empty without the
 # zsh/datetime module).
 __mem0_now() {
 	emulate -L zsh
 	if (( ${+epochtime} )); then
-		REPLY=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
+		typeset -g __mem0_r=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
 	else
-		REPLY=
+		typeset -g __mem0_r=
 	fi
 }
 
@@ -60,16 +61,19 @@ __mem0_git() {
 # The two hooks below run at every prompt: when the shell does not record
 # they do no more than read this shell's state file.
 __mem0_preexec() {
+	emulate -L zsh # whatever the user's options (ksh_arrays, sh_word_split…)
 	[[ -n ${__mem0_ctx-} ]] || return 0
 	# $1 is the line as typed; it is empty when history is off, and then
 	# the expanded text ($3) is the best there is.
 	typeset -g __mem0_cmd=${1:-$3} __mem0_ran=1
 	__mem0_now
-	typeset -g __mem0_t0=$REPLY
+	typeset -g __mem0_t0=$__mem0_r
 }
 
 __mem0_precmd() {
-	local st=$? ctx=
+	local st=$?
+	emulate -L zsh # whatever the user's options (ksh_arrays, sh_word_split…)
+	local ctx=
 	{ IFS= read -r ctx <$__mem0_sessions/${MEM0_SESSION-} } 2>/dev/null || :
 	if [[ $ctx != ${__mem0_ctx-} ]]; then
 		typeset -g __mem0_ctx=$ctx
@@ -77,21 +81,23 @@ __mem0_precmd() {
 		__mem0_record $st
 	fi
 	typeset -g __mem0_ran=
-	return $st
+	# zsh hands $? on to later hooks and the prompt by itself; a non-zero
+	# return here would close a shell that has err_exit set.
+	return 0
 }
 
 __mem0_record() {
 	emulate -L zsh
 	local st=$1 end cmd cwd root head
 	__mem0_now
-	end=$REPLY
+	end=$__mem0_r
 	[[ -n $__mem0_cmd && $__mem0_cmd != [[:space:]]* ]] || return 0
 	typeset -g __mem0_seq=$(( ${__mem0_seq:-0} + 1 ))
 	__mem0_git
-	__mem0_esc $__mem0_cmd && cmd=$REPLY
-	__mem0_esc $PWD && cwd=$REPLY
-	__mem0_esc $__mem0_groot && root=$REPLY
-	__mem0_esc $__mem0_ghead && head=$REPLY
+	__mem0_esc $__mem0_cmd && cmd=$__mem0_r
+	__mem0_esc $PWD && cwd=$__mem0_r
+	__mem0_esc $__mem0_groot && root=$__mem0_r
+	__mem0_esc $__mem0_ghead && head=$__mem0_r
 	{
 		builtin printf '%s\n' 'mem0-capture 1' "session $MEM0_SESSION" "seq $__mem0_seq" "context $__mem0_ctx" \
 			'shell zsh' "status $st" "start_us ${__mem0_t0-}" "end_us $end" "cwd $cwd" \
@@ -106,15 +112,18 @@ __mem0_record() {
 
 if [[ -z ${__mem0_loaded-} ]]; then
 	typeset -g __mem0_loaded=1
-	# A new id for every shell, child shells included: the variable above
-	# is not exported, MEM0_SESSION is (mem0 context start reads it).
-	builtin printf -v MEM0_SESSION 'zsh-%x-%04x%04x' $$ $RANDOM $RANDOM
-	export MEM0_SESSION
-	{ builtin printf '%s\n' {{.Context}} >|$__mem0_sessions/$MEM0_SESSION } 2>/dev/null || :
-	typeset -ga precmd_functions preexec_functions
-	# First in line, so the hook sees the command's own $?.
-	(( ${precmd_functions[(Ie)__mem0_precmd]} )) || precmd_functions=(__mem0_precmd $precmd_functions)
-	(( ${preexec_functions[(Ie)__mem0_preexec]} )) || preexec_functions+=(__mem0_preexec)
+	() {
+		emulate -L zsh
+		# A new id for every shell, child shells included: the variable
+		# above is not exported, MEM0_SESSION is (mem0 context start reads it).
+		typeset -gx MEM0_SESSION
+		builtin printf -v MEM0_SESSION 'zsh-%x-%04x%04x' $$ $RANDOM $RANDOM
+		{ builtin printf '%s\n' {{.Context}} >|$__mem0_sessions/$MEM0_SESSION } 2>/dev/null || :
+		typeset -ga precmd_functions preexec_functions
+		# First in line, so the hook sees the command's own $?.
+		(( ${precmd_functions[(Ie)__mem0_precmd]} )) || precmd_functions=(__mem0_precmd "${precmd_functions[@]}")
+		(( ${preexec_functions[(Ie)__mem0_preexec]} )) || preexec_functions+=(__mem0_preexec)
+	}
 fi
 {{- if .Completion}}
 
