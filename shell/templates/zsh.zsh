@@ -10,10 +10,12 @@ typeset -g __mem0_spool={{.Spool}}
 typeset -g __mem0_sessions={{.Sessions}}
 zmodload -F zsh/datetime p:epochtime 2>/dev/null
 
+# The helpers run inside __mem0_record or __mem0_preexec, under their
+# emulate -L zsh.
+
 # __mem0_esc puts $1 in __mem0_r with \ \n \r escaped, one value per line
 # (not in REPLY, which belongs to the user).
 __mem0_esc() {
-	emulate -L zsh
 	local s=${1//\\/\\\\}
 	s=${s//$'\n'/\\n}
 	typeset -g __mem0_r=${s//$'\r'/\\r}
@@ -22,7 +24,6 @@ __mem0_esc() {
 # __mem0_now puts the time in microseconds in __mem0_r (empty without the
 # zsh/datetime module).
 __mem0_now() {
-	emulate -L zsh
 	if (( ${+epochtime} )); then
 		typeset -g __mem0_r=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
 	else
@@ -33,7 +34,6 @@ __mem0_now() {
 # __mem0_git finds the repository around $PWD (cached until the folder
 # changes) and reads its HEAD, so a branch switch is seen at once.
 __mem0_git() {
-	emulate -L zsh
 	if [[ $PWD != ${__mem0_gpwd-} ]]; then
 		typeset -g __mem0_gpwd=$PWD __mem0_groot= __mem0_gdir=
 		local d=$PWD l=
@@ -59,10 +59,12 @@ __mem0_git() {
 }
 
 # The two hooks below run at every prompt: when the shell does not record
-# they do no more than read this shell's state file.
+# they do no more than read this shell's state file, in code that means
+# the same under any user options (emulate, which makes sure of that in the
+# rest, costs more than all of it).
 __mem0_preexec() {
-	emulate -L zsh # whatever the user's options (ksh_arrays, sh_word_split…)
 	[[ -n ${__mem0_ctx-} ]] || return 0
+	emulate -L zsh # whatever the user's options (ksh_arrays, sh_word_split…)
 	# $1 is the line as typed; it is empty when history is off, and then
 	# the expanded text ($3) is the best there is.
 	typeset -g __mem0_cmd=${1:-$3} __mem0_ran=1
@@ -71,14 +73,13 @@ __mem0_preexec() {
 }
 
 __mem0_precmd() {
-	local st=$?
-	emulate -L zsh # whatever the user's options (ksh_arrays, sh_word_split…)
-	local ctx=
-	{ IFS= read -r ctx <$__mem0_sessions/${MEM0_SESSION-} } 2>/dev/null || :
-	if [[ $ctx != ${__mem0_ctx-} ]]; then
+	local st=$? ctx= f="$__mem0_sessions/${MEM0_SESSION-}"
+	# $(<file) reads the file in the shell itself, no process.
+	[[ -f $f ]] && ctx="$(<"$f")"
+	if [[ "$ctx" != "${__mem0_ctx-}" ]]; then
 		typeset -g __mem0_ctx=$ctx
-	elif [[ -n $ctx && -n ${__mem0_ran-} ]]; then
-		__mem0_record $st
+	elif [[ -n "$ctx" && -n "${__mem0_ran-}" ]]; then
+		__mem0_record "$st"
 	fi
 	typeset -g __mem0_ran=
 	# zsh hands $? on to later hooks and the prompt by itself; a non-zero
