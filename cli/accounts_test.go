@@ -90,6 +90,8 @@ type fakeServer struct {
 	secrets   map[string]bool
 	seq       int
 	refreshes int
+	mode      string // registration mode; "open" when empty
+	invite    string // the invite code the last registration sent
 }
 
 func newFakeServer(t *testing.T) *fakeServer {
@@ -119,14 +121,22 @@ func newFakeServer(t *testing.T) *fakeServer {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/capabilities", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{"registration": "open"})
+		mode := fs.mode
+		if mode == "" {
+			mode = "open"
+		}
+		json.NewEncoder(w).Encode(map[string]any{"registration": mode})
 	})
 	mux.HandleFunc("POST /api/v1/auth/register", func(w http.ResponseWriter, r *http.Request) {
 		fs.mu.Lock()
 		defer fs.mu.Unlock()
 		var req map[string]string
 		json.NewDecoder(r.Body).Decode(&req)
-		fs.password = req["password"]
+		if fs.mode == "invite" && req["invite"] != "mem0i_good" {
+			fail(w, 403, "forbidden", "the invite code is not valid, used or expired")
+			return
+		}
+		fs.password, fs.invite = req["password"], req["invite"]
 		session(w, 201)
 	})
 	mux.HandleFunc("POST /api/v1/auth/login", func(w http.ResponseWriter, r *http.Request) {
@@ -616,5 +626,27 @@ func TestConcurrentRefreshesSpendTheTokenOnce(t *testing.T) {
 	}
 	if fs.refreshes != 1 {
 		t.Fatalf("%d refreshes, want 1", fs.refreshes)
+	}
+}
+
+func TestRegisterWithAnInvite(t *testing.T) {
+	useKeyring(t, &memKeyring{})
+	fs := newFakeServer(t)
+	fs.mode = "invite"
+	tf := newTestFactory(t, true)
+	// On a terminal the code is asked for after the password.
+	tf.in.WriteString("alice\nfirst-pass\nfirst-pass\nmem0i_good\n")
+	if code := tf.run(t, "register", "--server", fs.ts.URL); code != 0 || fs.invite != "mem0i_good" {
+		t.Fatalf("register: %d %q, invite %q", code, tf.errOut, fs.invite)
+	}
+	if !strings.Contains(tf.errOut.String(), "Invite code") {
+		t.Fatalf("no invite prompt: %q", tf.errOut)
+	}
+	// Piped, --invite gives it; a bad one is the server's refusal, exit 4.
+	tf = newTestFactory(t, false)
+	tf.in.WriteString("first-pass\n")
+	if code := tf.run(t, "register", "--server", fs.ts.URL, "-u", "bob", "--password-stdin", "--invite", "mem0i_bad"); code != ExitAuth ||
+		!strings.Contains(tf.errOut.String(), "the invite code is not valid") {
+		t.Fatalf("bad invite: %d %q", code, tf.errOut)
 	}
 }
