@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -131,10 +132,26 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: level}))
-	s, err := f.Store(ctx)
+	paths, err := f.Paths()
 	if err != nil {
 		return err
 	}
+	// Open the database while the server starts and answers initialize;
+	// the first request that needs it waits for it. Nothing else uses the
+	// factory until open has returned.
+	opened := make(chan error, 1)
+	go func() {
+		_, err := f.Store(ctx)
+		opened <- err
+	}()
+	open := sync.OnceValues(func() (*store.Store, error) {
+		if err := <-opened; err != nil {
+			log.Error("cannot open the database", "err", Explain(err, paths.Database()))
+			return nil, err
+		}
+		return f.Store(ctx)
+	})
+	defer open() // f.Close at exit must not race the opening
 	home := scope.Context
 	if home == "" {
 		home = "the current context"
@@ -144,8 +161,8 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 			"itself: set one up with `mem0 mcp install CLIENT`. Press Ctrl-D to stop.")
 	}
 	log.Info("mem0 mcp serving on stdio", "context", home, "allow", strings.Join(scope.Allowed, ","),
-		"read_only", scope.ReadOnly, "db", s.Path())
-	err = mcp.Serve(ctx, mcp.Options{Store: s, Scope: scope, Version: f.Build.Version, Logger: log, Now: f.Now}, f.IO.In, f.IO.Out)
+		"read_only", scope.ReadOnly, "db", paths.Database())
+	err = mcp.Serve(ctx, mcp.Options{Open: open, Scope: scope, Version: f.Build.Version, Logger: log, Now: f.Now}, f.IO.In, f.IO.Out)
 	if err != nil && ctx.Err() != nil {
 		return nil // interrupted: a normal way for a stdio server to end
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -19,7 +20,12 @@ import (
 // Options configure a server. Everything that decides what the model may
 // touch comes from here (flags and config), never from tool arguments.
 type Options struct {
-	Store   *store.Store
+	// Store is the database; or leave it nil and set Open.
+	Store *store.Store
+	// Open opens the database. It is called once, by the first request
+	// that needs it, so that initialize is answered while the database is
+	// still being opened; if it fails, every tool call says why.
+	Open    func() (*store.Store, error)
 	Scope   Scope
 	Version string
 	// Logger receives one line per tool call at debug level and problems
@@ -31,7 +37,8 @@ type Options struct {
 
 // Server holds what the tool and resource handlers share.
 type Server struct {
-	s     *store.Store
+	s     *store.Store // set by ready before any handler runs
+	open  func() (*store.Store, error)
 	scope Scope
 	log   *slog.Logger
 	now   func() time.Time
@@ -49,7 +56,15 @@ and written is fixed by the server's configuration.`
 // New builds the MCP server: tools (only the reading ones when the scope
 // is read-only), resources and resource templates.
 func New(opts Options) *sdk.Server {
-	srv := &Server{s: opts.Store, scope: opts.Scope, log: opts.Logger, now: opts.Now}
+	srv := &Server{scope: opts.Scope, log: opts.Logger, now: opts.Now}
+	srv.open = sync.OnceValues(func() (*store.Store, error) {
+		s, err := opts.Store, error(nil)
+		if s == nil {
+			s, err = opts.Open()
+		}
+		srv.s = s // once, before any handler can read it
+		return s, err
+	})
 	if srv.log == nil {
 		srv.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -70,8 +85,31 @@ func New(opts Options) *sdk.Server {
 	})
 	srv.addTools(server)
 	srv.addResources(server)
-	server.AddReceivingMiddleware(srv.logCalls)
+	server.AddReceivingMiddleware(srv.logCalls, srv.ready)
 	return server
+}
+
+// noStore lists the methods that never touch the database.
+var noStore = map[string]bool{"initialize": true, "ping": true, "tools/list": true, "resources/templates/list": true}
+
+// ready waits for the database before any request that may use it; the
+// handshake and the listing of tools do not.
+func (srv *Server) ready(next sdk.MethodHandler) sdk.MethodHandler {
+	return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
+		if noStore[method] || strings.HasPrefix(method, "notifications/") {
+			return next(ctx, method, req)
+		}
+		if _, err := srv.open(); err != nil {
+			err = srv.explain(err)
+			if method == "tools/call" {
+				res := &sdk.CallToolResult{}
+				res.SetError(err)
+				return res, nil
+			}
+			return nil, err
+		}
+		return next(ctx, method, req)
+	}
 }
 
 // Serve serves one client over in and out (a process's stdin and stdout)

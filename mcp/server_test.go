@@ -538,3 +538,34 @@ func TestConcurrentCallsFromOneClient(t *testing.T) {
 		t.Fatalf("%d concurrent updates and deletes took %v", n, d)
 	}
 }
+
+// TestUnusableDatabase: the server still starts and lists its tools, and
+// every call says what is wrong instead of failing the protocol.
+func TestUnusableDatabase(t *testing.T) {
+	ctx := context.Background()
+	calls := 0
+	server := mcp.New(mcp.Options{Scope: mcp.Scope{Context: "work"}, Open: func() (*store.Store, error) {
+		calls++
+		_, err := store.Open(ctx, t.TempDir(), store.Options{}) // a folder, not a database file
+		return nil, err
+	}})
+	st, ct := sdk.NewInMemoryTransports()
+	ss, err := server.Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cs.Close(); ss.Wait() }()
+	h := &harness{t: t, cs: cs}
+	if tools, err := cs.ListTools(ctx, nil); err != nil || len(tools.Tools) != 8 {
+		t.Fatalf("tools/list: %v", err)
+	}
+	h.fails("search_memories", map[string]any{"query": "x"}, "the memory database cannot be used")
+	h.fails("add_memory", map[string]any{"text": "x"}, "mem0 doctor")
+	if calls != 1 {
+		t.Errorf("opened %d times, want once", calls)
+	}
+}
