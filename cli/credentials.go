@@ -125,7 +125,8 @@ func (s *credentialStore) Load(server string) (*Credentials, string, error) {
 	if s.forceFile {
 		return nil, "", nil
 	}
-	secret, err := withTimeout(func() (string, error) { return osKeyring.Get(keyringService, server) })
+	kr := osKeyring // read here, not in the goroutine that may outlive the call
+	secret, err := withTimeout(func() (string, error) { return kr.Get(keyringService, server) })
 	if err != nil {
 		// Not found, or no keyring: either way nothing is stored there.
 		return nil, "", nil
@@ -143,8 +144,9 @@ func (s *credentialStore) Load(server string) (*Credentials, string, error) {
 func (s *credentialStore) Save(c *Credentials) (where string, keyringErr error, err error) {
 	if !s.forceFile {
 		b, _ := json.Marshal(c)
+		kr := osKeyring
 		_, kerr := withTimeout(func() (struct{}, error) {
-			return struct{}{}, osKeyring.Set(keyringService, c.Server, string(b))
+			return struct{}{}, kr.Set(keyringService, c.Server, string(b))
 		})
 		if kerr == nil {
 			// An older copy in the file would shadow the keyring's.
@@ -159,8 +161,9 @@ func (s *credentialStore) Save(c *Credentials) (where string, keyringErr error, 
 func (s *credentialStore) SaveTo(where string, c *Credentials) error {
 	if where == storeKeyring {
 		b, _ := json.Marshal(c)
+		kr := osKeyring
 		_, err := withTimeout(func() (struct{}, error) {
-			return struct{}{}, osKeyring.Set(keyringService, c.Server, string(b))
+			return struct{}{}, kr.Set(keyringService, c.Server, string(b))
 		})
 		return err
 	}
@@ -175,7 +178,8 @@ func (s *credentialStore) Delete(server string) error {
 	if s.forceFile {
 		return nil
 	}
-	_, err := withTimeout(func() (struct{}, error) { return struct{}{}, osKeyring.Delete(keyringService, server) })
+	kr := osKeyring
+	_, err := withTimeout(func() (struct{}, error) { return struct{}{}, kr.Delete(keyringService, server) })
 	if errors.Is(err, errKeyringTimeout) {
 		return fmt.Errorf("delete the tokens from the OS keyring: %w; try again, or remove mem0's entry for %s with the keyring's own tool", err, server)
 	}
