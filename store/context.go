@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,12 +28,48 @@ type Context struct {
 
 // ValidateContextName checks a local context name: letters, digits, '.', '_'
 // and '-', starting with a letter or digit, at most 64 characters. '/' is
-// not allowed: it is kept for the names of shared contexts (org/team/name).
+// not allowed: it is kept for the names of synced contexts (org/team/name),
+// which ValidateContextRef also accepts.
 func ValidateContextName(name string) error {
 	if !validContextName(name) {
 		return fmt.Errorf("%w: context name %q: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", ErrInvalid, name)
 	}
 	return nil
+}
+
+// ValidateLocalContextName is ValidateContextName: the rule for names of
+// contexts made on this machine.
+func ValidateLocalContextName(name string) error { return ValidateContextName(name) }
+
+// ValidateContextRef checks a name that refers to an existing context: a
+// local name or the name of a synced context, whose segments are separated
+// by '/' (ORG/TEAM/NAME, ORG/NAME, @shared/NAME).
+func ValidateContextRef(name string) error {
+	if !validContextName(name) && !validSyncedName(name) {
+		return fmt.Errorf("%w: context name %q: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (synced contexts: ORG/TEAM/NAME, ORG/NAME or @shared/NAME)", ErrInvalid, name)
+	}
+	return nil
+}
+
+// validSyncedName: 2-3 segments joined by '/', each a valid local name; the
+// first may start with '@' (contexts owned by a user).
+func validSyncedName(name string) bool {
+	if len(name) > 200 {
+		return false
+	}
+	segs := strings.Split(name, "/")
+	if len(segs) < 2 || len(segs) > 3 {
+		return false
+	}
+	for i, s := range segs {
+		if i == 0 && strings.HasPrefix(s, "@") {
+			s = s[1:]
+		}
+		if !validContextName(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // validContextName is the check without a regexp: a package-level regexp
@@ -121,7 +158,7 @@ func (r reader) ListContexts(ctx context.Context) ([]*Context, error) {
 
 // CreateContext makes a new context; ErrConflict if the name is taken.
 func (tx *Tx) CreateContext(ctx context.Context, name, description string) (*Context, error) {
-	if err := ValidateContextName(name); err != nil {
+	if err := ValidateLocalContextName(name); err != nil {
 		return nil, err
 	}
 	id, err := uuid.NewV7()
@@ -150,6 +187,9 @@ func (tx *Tx) EnsureContext(ctx context.Context, name string) (c *Context, creat
 	if !errors.Is(err, ErrNotFound) {
 		return nil, false, err
 	}
+	if validSyncedName(name) {
+		return nil, false, fmt.Errorf("context %q: %w (shared contexts are made on the server: see `mem0 context create --team` and `mem0 sync`)", name, ErrNotFound)
+	}
 	c, err = tx.CreateContext(ctx, name, "")
 	return c, err == nil, err
 }
@@ -164,7 +204,7 @@ func (tx *Tx) SetContextDescription(ctx context.Context, name, description strin
 // RenameContext renames a context, keeping its memories; the current and
 // recording context follow the rename.
 func (tx *Tx) RenameContext(ctx context.Context, from, to string) error {
-	if err := ValidateContextName(to); err != nil {
+	if err := ValidateLocalContextName(to); err != nil {
 		return err
 	}
 	c, err := tx.GetContext(ctx, from)
