@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,7 +67,11 @@ func newCmdMemberRm(f *Factory, kind string, runF func(context.Context, *MemberR
 
 func memberRmRun(ctx context.Context, opts *MemberRmOptions) error {
 	f, g := opts.f, opts.Group
-	c, err := adminClient(f, opts.Server)
+	r, err := f.Remote(opts.Server)
+	if err != nil {
+		return err
+	}
+	c, err := r.Client()
 	if err != nil {
 		return err
 	}
@@ -74,19 +79,27 @@ func memberRmRun(ctx context.Context, opts *MemberRmOptions) error {
 	if err != nil {
 		return err
 	}
-	err = ms.remove(ctx, opts.Username)
-	left := false
-	if errors.Is(err, syncapi.ErrForbidden) {
-		// Removing others takes admin, but anyone may remove themselves:
-		// that is leaving, a route of its own.
-		if me, merr := c.Me(ctx); merr == nil && me.User.Username == opts.Username {
-			err, left = ms.leave(ctx), true
+	// Removing others takes admin, but anyone may remove themselves: that
+	// is leaving, a route of its own. A login knows its username; with an
+	// API key, ask the server when the removal is refused.
+	self := r.Creds.Username != "" && strings.EqualFold(r.Creds.Username, opts.Username)
+	if self {
+		err = ms.leave(ctx)
+	} else {
+		err = ms.remove(ctx, opts.Username)
+		if errors.Is(err, syncapi.ErrForbidden) && r.Creds.Username == "" {
+			if me, merr := c.Me(ctx); merr == nil && strings.EqualFold(me.User.Username, opts.Username) {
+				err, self = ms.leave(ctx), true
+			}
 		}
 	}
 	if err != nil {
+		if self {
+			return adminError(err, g, "leave", "")
+		}
 		return adminError(err, g, "remove members from", needRole(g, "admin"))
 	}
-	if left {
+	if self {
 		fmt.Fprintf(f.IO.ErrOut, "You left %s %s.\n", g.kind(), g)
 		return nil
 	}

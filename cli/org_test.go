@@ -391,6 +391,18 @@ func TestOrgForbiddenExitsFour(t *testing.T) {
 	if tf.errOut.String() != "You left org acme.\n" || s.deleted[len(s.deleted)-1] != "left" {
 		t.Fatalf("leave: %q %v", tf.errOut, s.deleted)
 	}
+	// With an API key mem0 does not know the username: the refusal of the
+	// removal makes it ask the server, and then leave.
+	tf.env["MEM0_API_KEY"] = "access-1"
+	s.members["alice"] = "member"
+	tf.mustRun(t, "org", "member", "rm", "acme", "alice")
+	if tf.errOut.String() != "You left org acme.\n" || s.members["alice"] != "" {
+		t.Fatalf("leave with a key: %q %v", tf.errOut, s.members)
+	}
+	if code := tf.run(t, "org", "member", "add", "acme", "carol"); code != ExitAuth || !strings.Contains(tf.errOut.String(), "(this is an API key: ") {
+		t.Fatalf("forbidden with a key: %d %q", code, tf.errOut)
+	}
+	delete(tf.env, "MEM0_API_KEY")
 	// Not in the org at all: not found, exit 1.
 	s.role = ""
 	if code := tf.run(t, "team", "list", "acme"); code != 1 || tf.errOut.String() != "mem0: no org acme, or you cannot see it\n" {

@@ -197,16 +197,29 @@ var ErrNoTeam = fmt.Errorf("no such team: %w", ErrNotFound)
 // FindTeam finds a team by org and team name, the way people name them
 // (ORG/TEAM): the server addresses teams by id. An org the caller cannot
 // see is an *APIError wrapping ErrNotFound; a team the org does not have is
-// ErrNoTeam.
+// ErrNoTeam. Names match exactly, or without regard to case when only one
+// team's does.
 func (c *Client) FindTeam(ctx context.Context, org, name string) (*Team, error) {
 	teams, err := c.ListTeams(ctx, org)
 	if err != nil {
 		return nil, err
 	}
+	// Names are case-sensitive on the server, but people type them as
+	// they remember them: an exact match first, else the one team whose
+	// name differs only in case.
+	var fold *Team
+	folds := 0
 	for i := range teams {
-		if strings.EqualFold(teams[i].Name, name) {
+		if teams[i].Name == name {
 			return &teams[i], nil
 		}
+		if strings.EqualFold(teams[i].Name, name) {
+			fold = &teams[i]
+			folds++
+		}
+	}
+	if folds == 1 {
+		return fold, nil
 	}
 	return nil, ErrNoTeam
 }

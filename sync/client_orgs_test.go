@@ -28,7 +28,8 @@ func TestOrgClientPathsAndShapes(t *testing.T) {
 			w.Write([]byte(body))
 		})
 	}
-	reply("GET /api/v1/orgs/{org}/teams", 200, `{"teams":[{"id":"t1","org_id":"o1","org":"acme","name":"Backend","role":"none"}]}`)
+	reply("GET /api/v1/orgs/{org}/teams", 200, `{"teams":[{"id":"t1","org_id":"o1","org":"acme","name":"Backend","role":"none"},`+
+		`{"id":"t2","org":"acme","name":"ops"},{"id":"t3","org":"acme","name":"Ops"}]}`)
 	reply("PUT /api/v1/teams/{team}/members/{user}", 200, `{"user_id":"u2","username":"bob","role":"ROLE"}`)
 	reply("GET /api/v1/orgs/{org}/audit", 200, `{"events":[{"id":7,"actor":"alice","action":"org.create","detail":{"name":"a b"}}],"next_before":"7"}`)
 	reply("GET /api/v1/orgs/{org}", 404, `{"error":{"code":"not_found","message":"not found"}}`)
@@ -45,8 +46,11 @@ func TestOrgClientPathsAndShapes(t *testing.T) {
 	if err != nil || team.ID != "t1" {
 		t.Fatalf("FindTeam: %v %+v", err, team)
 	}
-	if _, err := c.FindTeam(ctx, "acme", "frontend"); !errors.Is(err, ErrNoTeam) || !errors.Is(err, ErrNotFound) {
-		t.Fatalf("FindTeam of a missing team: %v", err)
+	for name, want := range map[string]string{"frontend": "", "Ops": "t3", "ops": "t2", "OPS": ""} {
+		team, err := c.FindTeam(ctx, "acme", name)
+		if want == "" && (!errors.Is(err, ErrNoTeam) || !errors.Is(err, ErrNotFound)) || want != "" && (err != nil || team.ID != want) {
+			t.Fatalf("FindTeam %s: %v %+v, want %q", name, err, team, want)
+		}
 	}
 	if m, err := c.SetTeamMember(ctx, team.ID, "bob", "admin"); err != nil || m.Role != "admin" {
 		t.Fatalf("SetTeamMember: %v %+v", err, m)
@@ -67,6 +71,9 @@ func TestOrgClientPathsAndShapes(t *testing.T) {
 	}
 	want := []string{
 		"GET /api/v1/orgs/a%20b/teams",
+		"GET /api/v1/orgs/acme/teams",
+		"GET /api/v1/orgs/acme/teams",
+		"GET /api/v1/orgs/acme/teams",
 		"GET /api/v1/orgs/acme/teams",
 		"PUT /api/v1/teams/t1/members/bob",
 		"GET /api/v1/orgs/acme/audit?before=99&limit=20",
