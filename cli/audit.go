@@ -112,6 +112,16 @@ func auditRun(ctx context.Context, opts *AuditOptions) error {
 		}
 		return nil
 	}
+	// Team events name their team by id; in an org's log, one request
+	// puts the names of its teams (those not deleted) in their place.
+	teams := map[string]string{}
+	if opts.Org != "" {
+		if ts, err := c.ListTeams(ctx, opts.Org); err == nil {
+			for _, t := range ts {
+				teams[t.ID] = t.Org + "/" + t.Name
+			}
+		}
+	}
 	tb := newTable(f.IO, "when", "actor", "action", "target", "details")
 	for _, e := range events {
 		actor := e.Actor
@@ -119,7 +129,7 @@ func auditRun(ctx context.Context, opts *AuditOptions) error {
 			actor = "-"
 		}
 		tb.row(styled(ago(f.Now(), e.At), st.Dim), styled(actor, st.Bold), styled(e.Action, st.Kind),
-			plain(auditTarget(e)), styled(auditDetail(e), st.Dim))
+			plain(auditTarget(e)), styled(auditDetail(e, teams), st.Dim))
 	}
 	return tb.render(st)
 }
@@ -183,8 +193,9 @@ func auditTarget(e syncapi.AuditEvent) string {
 }
 
 // auditDetail is the rest of an event's details in one short line: a role
-// change as "member → admin" (a rename likewise), the rest as key=value.
-func auditDetail(e syncapi.AuditEvent) string {
+// change as "member → admin" (a rename likewise), the rest as key=value,
+// with team ids replaced by names from teams.
+func auditDetail(e syncapi.AuditEvent, teams map[string]string) string {
 	d := auditDetails(e)
 	var parts []string
 	from, okf := d["from"].(string)
@@ -207,6 +218,9 @@ func auditDetail(e syncapi.AuditEvent) string {
 	for _, k := range keys {
 		v, _ := json.Marshal(d[k])
 		s := strings.Trim(string(v), `"`)
+		if name, ok := teams[s]; ok && k == "team" {
+			s = name
+		}
 		parts = append(parts, k+"="+s)
 	}
 	return strings.Join(parts, " ")

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	syncapi "github.com/mem0dev/mem0/sync"
 )
 
 // orgServer is the org, team and audit part of the team server's API in
@@ -479,7 +481,16 @@ func TestAuditPagesLimitsAndSince(t *testing.T) {
 		}
 	}
 	s := newOrgServer(t, "admin")
-	tf := loggedIn(t, s, false)
+	tf := loggedIn(t, s, true)
+	// On a terminal, team ids in an org's log become names.
+	e := syncapiAuditEvent(`{"team": "t-backend", "username": "bob", "from": "none", "to": "viewer", "org": "o1"}`)
+	if got := auditDetail(e, map[string]string{"t-backend": "acme/backend"}); got != "role viewer team=acme/backend" {
+		t.Fatalf("auditDetail: %q", got)
+	}
+	if out := tf.mustRun(t, "audit", "--org", "acme", "-n", "1"); !strings.Contains(out, "user bob  member → admin\n") {
+		t.Fatalf("tty org audit:\n%s", out)
+	}
+	tf = loggedIn(t, s, false)
 	// More than one page of the server (500 at most): all 120 come.
 	var events []map[string]any
 	if err := json.Unmarshal([]byte(tf.mustRun(t, "audit", "--org", "acme", "--limit", "1000", "--json")), &events); err != nil || len(events) != 120 {
@@ -489,4 +500,8 @@ func TestAuditPagesLimitsAndSince(t *testing.T) {
 	if err := json.Unmarshal([]byte(tf.mustRun(t, "audit", "--since", "10h", "--json")), &events); err != nil || len(events) != 11 {
 		t.Fatalf("audit --since 10h: %v %d", err, len(events))
 	}
+}
+
+func syncapiAuditEvent(detail string) syncapi.AuditEvent {
+	return syncapi.AuditEvent{Action: "team.member_add", TargetType: "user", Detail: json.RawMessage(detail)}
 }
