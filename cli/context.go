@@ -33,6 +33,7 @@ $MEM0_CONTEXT, the last "mem0 context use", and finally "default".
 		NewCmdContextRm(f, nil),
 		NewCmdContextStart(f, nil),
 		NewCmdContextStop(f, nil),
+		NewCmdContextAccess(f, nil),
 	)
 	return cmd
 }

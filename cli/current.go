@@ -12,13 +12,13 @@ import (
 // "default". It also says which of those decided.
 func (f *Factory) CurrentContext(ctx context.Context, flag string) (name, source string, err error) {
 	if flag != "" {
-		if err := store.ValidateContextName(flag); err != nil {
+		if err := store.ValidateContextRef(flag); err != nil {
 			return "", "", &FlagError{err: err}
 		}
 		return flag, "--context flag", nil
 	}
 	if env := f.Getenv("MEM0_CONTEXT"); env != "" {
-		if err := store.ValidateContextName(env); err != nil {
+		if err := store.ValidateContextRef(env); err != nil {
 			return "", "", fmt.Errorf("MEM0_CONTEXT: %w", err)
 		}
 		return env, "MEM0_CONTEXT", nil

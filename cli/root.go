@@ -55,6 +55,7 @@ network is needed.`,
 	for _, c := range []*cobra.Command{
 		NewCmdRegister(f, nil), NewCmdLogin(f, nil), NewCmdLogout(f, nil), NewCmdWhoami(f, nil),
 		NewCmdAPIKey(f), NewCmdServer(f, nil),
+		NewCmdSync(f, nil), NewCmdShare(f, nil), NewCmdUnshare(f, nil),
 		NewCmdOrg(f), NewCmdTeam(f), NewCmdAudit(f, nil),
 	} {
 		c.GroupID = "team"

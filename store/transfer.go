@@ -126,7 +126,7 @@ func (s *Store) CheckRecord(rec *Record) error {
 	if m.Context == "" {
 		m.Context = DefaultContext
 	}
-	if err := ValidateContextName(m.Context); err != nil {
+	if err := ValidateContextRef(m.Context); err != nil {
 		return err
 	}
 	if m.Kind == "" {

@@ -52,6 +52,9 @@ type Summary struct {
 	Gained    []string      `json:"gained"`
 	Lost      []LostContext `json:"lost"`
 	Requests  int           `json:"requests"`
+	// Refusals says why the refused changes were refused, one line per
+	// context and reason.
+	Refusals []string `json:"refusals"`
 }
 
 // LostContext is a context removed because the server no longer serves it.
@@ -64,7 +67,7 @@ type LostContext struct {
 // Run pushes then pulls, and records the outcome (last success or error) in
 // the database.
 func (e *Engine) Run(ctx context.Context) (*Summary, error) {
-	s := &Summary{Gained: []string{}, Lost: []LostContext{}}
+	s := &Summary{Gained: []string{}, Lost: []LostContext{}, Refusals: []string{}}
 	var dev string
 	if err := e.Store.WithTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -219,7 +222,24 @@ func (e *Engine) push(ctx context.Context, dev string, s *Summary) error {
 			return err
 		}
 		if resp != nil {
-			for _, r := range resp.Results {
+			seen := map[string]bool{}
+			for _, r := range s.Refusals {
+				seen[r] = true
+			}
+			for i, r := range resp.Results {
+				if r.Status == StatusRefused {
+					line := r.Reason
+					if r.Message != "" {
+						line += ": " + r.Message
+					}
+					if c, err := e.Store.GetContextByID(ctx, sent[i].ContextID); err == nil {
+						line = c.Name + ": " + line
+					}
+					if !seen[line] {
+						seen[line] = true
+						s.Refusals = append(s.Refusals, line)
+					}
+				}
 				s.Pushed++
 				switch r.Status {
 				case StatusApplied:
