@@ -218,7 +218,7 @@ func TestOrgTeamFlagsToOptions(t *testing.T) {
 	tf := newTestFactory(t, false)
 	run := func(cmd *cobra.Command, args ...string) {
 		t.Helper()
-		cmd.SetArgs(args)
+		cmd.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%s %v: %v", cmd.Name(), args, err)
 		}
