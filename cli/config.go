@@ -68,8 +68,8 @@ func checkContextName(s string) (any, error) {
 	if s == "" {
 		return s, nil
 	}
-	if err := store.ValidateContextName(s); err != nil {
-		return nil, fmt.Errorf("%q is not a context name: use 1-64 letters, digits, '.', '_' or '-'", s)
+	if err := store.ValidateContextRef(s); err != nil {
+		return nil, fmt.Errorf("%q is not a context name: use 1-64 letters, digits, '.', '_' or '-' (shared contexts: ORG/TEAM/NAME)", s)
 	}
 	return s, nil
 }

@@ -52,7 +52,7 @@ mem0://memories/{id}, mem0://contexts/{context}/recent.`,
 		Args: exactArgs(0, "no arguments (subcommands: install, doctor)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Context != "" {
-				if err := store.ValidateContextName(opts.Context); err != nil {
+				if err := store.ValidateContextRef(opts.Context); err != nil {
 					return &FlagError{err: err}
 				}
 			}
@@ -81,7 +81,7 @@ func checkAllowContext(name string) error {
 	if name == mcp.AnyContext {
 		return nil
 	}
-	return store.ValidateContextName(name)
+	return store.ValidateContextRef(name)
 }
 
 // mcpScope works out the scope from flags, then settings and environment.
@@ -102,7 +102,7 @@ func mcpScope(opts *MCPOptions) (mcp.Scope, error) {
 		// Else the current context, looked up by the server at each call,
 		// unless the environment fixes it.
 		if env := f.Getenv("MEM0_CONTEXT"); env != "" {
-			if err := store.ValidateContextName(env); err != nil {
+			if err := store.ValidateContextRef(env); err != nil {
 				return sc, usageErrorf("MEM0_CONTEXT: %v", err)
 			}
 			sc.Context = env

@@ -20,7 +20,7 @@ func TestMCPFlagsToOptions(t *testing.T) {
 	if got.Context != "work" || strings.Join(got.AllowContexts, ",") != "team,*" || !got.ReadOnly || !got.ReadOnlySet || !got.Verbose {
 		t.Fatalf("options: %+v", got)
 	}
-	for _, bad := range [][]string{{"mcp", "--context", "a/b"}, {"mcp", "--allow-context", "no way"}, {"mcp", "extra"}} {
+	for _, bad := range [][]string{{"mcp", "--context", "a/b/c/d"}, {"mcp", "--allow-context", "no way"}, {"mcp", "extra"}} {
 		if code := tf.run(t, bad...); code != ExitUsage {
 			t.Errorf("mem0 %v: exit %d, want 2 (%s)", bad, code, tf.errOut)
 		}
@@ -220,7 +220,7 @@ func TestMCPDoctorFindsBrokenEntries(t *testing.T) {
 	exe, _ := mem0Executable(nil)
 	doc := `{"mcpServers": {
 		"mem0": {"command": "/nowhere/mem0", "args": ["mcp"]},
-		"mem0-work": {"command": "` + exe + `", "args": ["mcp", "--context", "not/valid"]},
+		"mem0-work": {"command": "` + exe + `", "args": ["mcp", "--context", "bad name!"]},
 		"mem0-old": {"command": "` + exe + `", "args": ["serve"]},
 		"other": {"command": "npx", "args": ["x"]}}}`
 	os.WriteFile(path, []byte(doc), 0o600)
@@ -243,12 +243,12 @@ func TestMCPDoctorFindsBrokenEntries(t *testing.T) {
 	if strings.Join(names, ",") != "mem0,mem0-work,mem0-old" {
 		t.Fatalf("findings: %+v", findings)
 	}
-	for i, want := range []string{"does not exist", `context name "not/valid"`, `do not start with "mcp"`} {
+	for i, want := range []string{"does not exist", `context name "bad name!"`, `do not start with "mcp"`} {
 		if !strings.Contains(findings[i].Detail, want) {
 			t.Errorf("%s: detail %q does not mention %q", findings[i].Entry, findings[i].Detail, want)
 		}
 	}
-	for _, args := range [][]string{{"--context", "not/valid"}, {"install"}, {"--bogus"}} {
+	for _, args := range [][]string{{"--context", "bad name!"}, {"install"}, {"--bogus"}} {
 		if err := checkMCPArgs(tf.Factory, args); err == nil {
 			t.Errorf("args %v accepted", args)
 		}

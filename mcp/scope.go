@@ -82,9 +82,9 @@ func (srv *Server) pick(ctx context.Context, named string) (string, error) {
 	if named == "" {
 		return srv.home(ctx)
 	}
-	if err := store.ValidateContextName(named); err != nil {
-		return "", phrased{fmt.Errorf("context %q is not a valid context name: use 1-64 letters, digits, '.', '_' or '-'; "+
-			"or leave \"context\" out to use the server's context", named)}
+	if err := store.ValidateContextRef(named); err != nil {
+		return "", phrased{fmt.Errorf("context %q is not a valid context name: use 1-64 letters, digits, '.', '_' or '-' "+
+			"(shared contexts: ORG/TEAM/NAME, ORG/NAME or @user/NAME), or leave \"context\" out to use the server's context", named)}
 	}
 	ok, err := srv.permits(ctx, srv.s, named)
 	if err != nil {

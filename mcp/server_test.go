@@ -312,7 +312,7 @@ func TestBadArguments(t *testing.T) {
 		{"add_memory", map[string]any{"text": strings.Repeat("x", 1001)}, "over this database's limit of 1000 bytes"},
 		{"add_memory", map[string]any{"text": "x", "kind": "poem"}, "kind"},
 		{"add_memory", map[string]any{"text": "x", "tags": []string{"a,b"}}, "tags cannot contain commas"},
-		{"add_memory", map[string]any{"text": "x", "context": "no/slash"}, "not a valid context name"},
+		{"add_memory", map[string]any{"text": "x", "context": "no slash/"}, "not a valid context name"},
 		{"add_memory", map[string]any{"text": "x", "context": "private"}, `context "private" is outside what this mem0 server may use`},
 		{"add_memory", map[string]any{"text": "x", "colour": "red"}, "colour"},
 		{"add_memory", map[string]any{"text": "x\x00y"}, "NUL"},
@@ -567,5 +567,43 @@ func TestUnusableDatabase(t *testing.T) {
 	h.fails("add_memory", map[string]any{"text": "x"}, "mem0 doctor")
 	if calls != 1 {
 		t.Errorf("opened %d times, want once", calls)
+	}
+}
+
+// TestSharedContexts: a context shared through the sync server (named
+// ORG/TEAM/NAME) can be the server's context or an allowed one, and writes
+// to it enter the outbox like the CLI's.
+func TestSharedContexts(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "mem0.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var name string
+	if err := s.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		name, err = tx.AddSyncedContext(ctx, store.SyncedContext{ID: "019ac9f2-0000-7000-8000-000000000001", Name: "acme/platform/notes",
+			Visibility: "team", OwnerKind: "team", Level: "write"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h := connect(t, s, mcp.Scope{Context: "work", Allowed: []string{name}})
+	m := h.add(map[string]any{"text": "the platform team deploys on Tuesdays", "context": name})
+	if m.Context != name {
+		t.Fatalf("added to %q", m.Context)
+	}
+	if n, err := s.PendingCount(ctx); err != nil || n != 1 {
+		t.Fatalf("outbox: %d %v", n, err)
+	}
+	h.fails("add_memory", map[string]any{"text": "x", "context": "acme/other/notes"}, "outside what this mem0 server may use")
+	home := connect(t, s, mcp.Scope{Context: name})
+	var found struct {
+		Results []memory `json:"results"`
+	}
+	home.ok("search_memories", map[string]any{"query": "deploys"}, &found)
+	if len(found.Results) != 1 {
+		t.Fatalf("search in the shared context: %+v", found)
 	}
 }
