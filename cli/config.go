@@ -49,6 +49,8 @@ var configKeys = map[string]configKey{
 	// The team server the CLI talks to (mem0 login, mem0 sync, ...);
 	// MEM0_SERVER and --server win over it. Tokens are never kept here.
 	"remote.url":        {defaultRemoteURL, "team server the CLI logs in and syncs to ($MEM0_SERVER and --server win)", checkRemoteURL},
+	"sync.auto":         {"true", "after a write to a shared context, push it in the background (mem0 sync --quiet)", checkEnum("true", "false")},
+	"sync.interval":     {"5m", "background syncs start at most this often", checkDuration},
 	"credentials.store": {"auto", "where login tokens are kept: auto (the OS keyring, else a 0600 file) or file", checkEnum("auto", "file")},
 
 	// mem0 server; the database URL and the signing key are secrets and

@@ -12,13 +12,13 @@ import (
 // "default". It also says which of those decided.
 func (f *Factory) CurrentContext(ctx context.Context, flag string) (name, source string, err error) {
 	if flag != "" {
-		if err := store.ValidateContextRef(flag); err != nil {
+		if err := f.checkContextRef(ctx, flag); err != nil {
 			return "", "", &FlagError{err: err}
 		}
 		return flag, "--context flag", nil
 	}
 	if env := f.Getenv("MEM0_CONTEXT"); env != "" {
-		if err := store.ValidateContextRef(env); err != nil {
+		if err := f.checkContextRef(ctx, env); err != nil {
 			return "", "", fmt.Errorf("MEM0_CONTEXT: %w", err)
 		}
 		return env, "MEM0_CONTEXT", nil
@@ -52,4 +52,21 @@ func (f *Factory) storeAndID(ctx context.Context, prefix string) (*store.Store, 
 	}
 	id, err := s.ResolveID(ctx, prefix)
 	return s, id, err
+}
+
+// checkContextRef accepts a local context name, or the name of a synced
+// context (ORG/TEAM/NAME) that this machine holds.
+func (f *Factory) checkContextRef(ctx context.Context, name string) error {
+	err := store.ValidateContextName(name)
+	if err == nil || store.ValidateContextRef(name) != nil {
+		return err
+	}
+	s, serr := f.Store(ctx)
+	if serr != nil {
+		return serr
+	}
+	if _, gerr := s.GetContext(ctx, name); gerr != nil {
+		return err
+	}
+	return nil
 }

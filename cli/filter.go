@@ -22,6 +22,7 @@ type filterFlags struct {
 	Cwd         string
 	Failed      bool
 	Limit       int
+	Scope       string
 }
 
 func (ff *filterFlags) register(cmd *cobra.Command, f *Factory, defaultLimit int) {
@@ -34,6 +35,7 @@ func (ff *filterFlags) register(cmd *cobra.Command, f *Factory, defaultLimit int
 	cmd.Flags().StringVar(&ff.Cwd, "cwd", "", "only commands run in this folder or below it (. for here)")
 	cmd.Flags().BoolVar(&ff.Failed, "failed", false, "only commands that failed (exit status not 0)")
 	cmd.Flags().IntVarP(&ff.Limit, "limit", "n", defaultLimit, "show at most this many (0: no limit)")
+	cmd.Flags().StringVar(&ff.Scope, "scope", "", "look in every context of one scope: personal, team, org or public")
 	_ = cmd.MarkFlagDirname("cwd")
 }
 
@@ -41,6 +43,16 @@ func (ff *filterFlags) register(cmd *cobra.Command, f *Factory, defaultLimit int
 func (ff *filterFlags) validate(f *Factory) error {
 	if ff.Context != "" && ff.AllContexts {
 		return usageErrorf("--context and --all-contexts cannot be used together")
+	}
+	if ff.Scope != "" {
+		switch ff.Scope {
+		case "personal", "team", "org", "public":
+		default:
+			return usageErrorf("--scope %q: use personal, team, org or public", ff.Scope)
+		}
+		if ff.Context != "" {
+			return usageErrorf("--context and --scope cannot be used together")
+		}
 	}
 	if err := checkKind(ff.Kind); err != nil {
 		return err
@@ -68,6 +80,17 @@ func (ff *filterFlags) build(ctx context.Context, f *Factory) (store.Filter, err
 	}
 	flt.Since, _ = parseTimeSpec(ff.Since, f.Now())
 	flt.Until, _ = parseTimeSpec(ff.Until, f.Now())
+	if ff.Scope != "" {
+		names, err := scopeContexts(ctx, f, ff.Scope)
+		if err != nil {
+			return flt, err
+		}
+		if len(names) == 0 {
+			names = []string{""} // no context has that name: nothing matches
+		}
+		flt.Contexts = names
+		return flt, nil
+	}
 	if !ff.AllContexts {
 		name, source, err := f.CurrentContext(ctx, ff.Context)
 		if err != nil {
@@ -102,4 +125,42 @@ func (f *Factory) shortIDs(ctx context.Context, s *store.Store, ms []*store.Memo
 		ids[i] = m.ID
 	}
 	return s.ShortIDs(ctx, ids, 8)
+}
+
+// scopeContexts lists the contexts of a scope: personal (local-only ones
+// and the user's own), team (owned by a team), org (owned by an org) or
+// public (public on the server, whoever owns them).
+func scopeContexts(ctx context.Context, f *Factory, scope string) ([]string, error) {
+	s, err := f.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.ListContexts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	synced, err := s.SyncedContexts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	owner := map[string]string{}
+	for _, c := range synced {
+		owner[c.ID] = c.OwnerKind
+	}
+	var out []string
+	for _, c := range all {
+		kind := "personal"
+		switch {
+		case c.Visibility == "public":
+			kind = "public"
+		case owner[c.ID] == "team":
+			kind = "team"
+		case owner[c.ID] == "org":
+			kind = "org"
+		}
+		if kind == scope {
+			out = append(out, c.Name)
+		}
+	}
+	return out, nil
 }

@@ -26,6 +26,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && cmd != nil {
+		f.maybeAutoSync(ctx, cmd.Name())
+	}
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = cerr
 	}

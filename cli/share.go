@@ -131,7 +131,7 @@ func uploadContext(ctx context.Context, f *Factory, e *syncapi.Engine, name, vis
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Uploading context %s (%s)...\n", c.Name, plural(queued, "memory"))
+	fmt.Fprintf(f.IO.ErrOut, "Uploading context %s (%s)...\n", c.Name, memoriesN(queued))
 	sum, err := e.Run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w (the memories stay queued; run `mem0 sync`)", c.Name, err)

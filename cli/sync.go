@@ -108,7 +108,7 @@ func reportSync(f *Factory, s *syncapi.Summary) {
 	}
 	w := f.IO.ErrOut
 	for _, l := range s.Lost {
-		msg := fmt.Sprintf("Removed context %s (%s): you no longer have access to it on the server", l.Name, plural(l.Memories, "memory"))
+		msg := fmt.Sprintf("Removed context %s (%s): you no longer have access to it on the server", l.Name, memoriesN(l.Memories))
 		if l.Unpushed > 0 {
 			msg += fmt.Sprintf("; %s not pushed were dropped", plural(l.Unpushed, "change"))
 		}
@@ -228,4 +228,11 @@ func syncTruncate(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+func memoriesN(n int) string {
+	if n == 1 {
+		return "1 memory"
+	}
+	return fmt.Sprintf("%d memories", n)
 }

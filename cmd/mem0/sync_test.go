@@ -275,6 +275,8 @@ func TestSyncTeam(t *testing.T) {
 		name string
 	}{{alice, "alice"}, {bob, "bob"}, {carol, "carol"}} {
 		u.m.must(pw+"\n", nil, "register", "--server", srv.url, "-u", u.name, "--password-stdin")
+		// Background syncs would race with the steps below; one is tested at the end.
+		u.m.must("", nil, "config", "set", "sync.auto", "false")
 	}
 	teamID := srv.setupTeam(alice, map[string]*machine{"bob": bob, "carol": carol}, map[string]string{"bob": "member", "carol": "viewer"})
 
@@ -310,6 +312,15 @@ func TestSyncTeam(t *testing.T) {
 	}
 	if r := alice.must("", nil, "search", "logs", "--all-contexts"); !strings.Contains(r.stdout, "check the logs first") {
 		t.Fatalf("search: %+v", r)
+	}
+	if r := alice.must("", nil, "search", "logs", "--scope", "team"); !strings.Contains(r.stdout, rb+"\t") {
+		t.Fatalf("search --scope team: %+v", r)
+	}
+	if r := alice.must("", nil, "search", "note", "--scope", "personal"); !strings.Contains(r.stdout, "notes\t") || strings.Contains(r.stdout, rb) {
+		t.Fatalf("search --scope personal: %+v", r)
+	}
+	if r := alice.must("", nil, "search", "logs", "--scope", "public"); r.stdout != "" {
+		t.Fatalf("search --scope public: %+v", r)
 	}
 
 	// A viewer's write is kept locally, refused by the server with a clear
@@ -446,6 +457,32 @@ func TestSyncTeam(t *testing.T) {
 		t.Fatalf("bob differs after the bulk push:\n%.2000s", d)
 	}
 
+	// A write to a shared context starts a background sync (at most every
+	// sync.interval); the command itself does not wait for it.
+	bob.must("", nil, "config", "set", "sync.auto", "true")
+	bob.must("", nil, "config", "set", "sync.interval", "1h")
+	start := time.Now()
+	bob.must("", nil, "add", "pushed in the background", "--context", rb)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("add took %s", d)
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		if _, ok := srv.serverView(alice, rbID)[memoryID2(srv.serverView(alice, rbID), "pushed in the background")]; ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the background sync did not push: %s", bob.must("", nil, "sync", "--status").stdout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	bob.must("", nil, "add", "not pushed yet", "--context", rb)
+	time.Sleep(500 * time.Millisecond)
+	if n := bob.count(`SELECT count(*) FROM outbox`); n != 1 {
+		t.Fatalf("a second background sync started within sync.interval (outbox %d)", n)
+	}
+	bob.must("", nil, "config", "set", "sync.auto", "false")
+	bob.must("", nil, "sync")
+
 	// Revocation: bob leaves the team; his next sync removes the team's
 	// contexts and says so.
 	srv.mustAPI(alice, "DELETE", "/api/v1/teams/"+teamID+"/members/bob", nil, nil)
@@ -457,7 +494,7 @@ func TestSyncTeam(t *testing.T) {
 	if n := bob.count(`SELECT count(*) FROM contexts WHERE name IN (?, ?)`, rb, "@shared/notes"); n != 0 {
 		t.Fatalf("bob still holds %d revoked contexts", n)
 	}
-	bob.fails(1, "not found", "", nil, "list", "--context", rb)
+	bob.fails(2, rb, "", nil, "list", "--context", rb)
 }
 
 // TestSyncConvergence: three writers make random adds, edits and deletes,
@@ -470,6 +507,7 @@ func TestSyncConvergence(t *testing.T) {
 	ms := []*machine{a, b, c}
 	for i, name := range []string{"ann", "ben", "cat"} {
 		ms[i].must(pw+"\n", nil, "register", "--server", srv.url, "-u", name, "--password-stdin")
+		ms[i].must("", nil, "config", "set", "sync.auto", "false")
 	}
 	srv.setupTeam(a, map[string]*machine{"ben": b, "cat": c}, map[string]string{"ben": "admin", "cat": "admin"})
 	const rb = "acme/backend/shared"
@@ -537,4 +575,13 @@ func TestSyncConvergence(t *testing.T) {
 			t.Fatalf("client %d differs from the server:\n%s", i, d)
 		}
 	}
+}
+
+func memoryID2(v map[string]memState, content string) string {
+	for id, st := range v {
+		if st.Content == content {
+			return id
+		}
+	}
+	return ""
 }

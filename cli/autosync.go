@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// stateAutoSyncStarted is when a write last started a background sync.
+const stateAutoSyncStarted = "sync_auto_started"
+
+// autoSyncCommands write memories: after them, changes to synced contexts
+// are pushed by a background `mem0 sync --quiet`.
+var autoSyncCommands = map[string]bool{"add": true, "edit": true, "rm": true, "restore": true, "import": true, "ingest": true}
+
+// maybeAutoSync starts a detached `mem0 sync --quiet` when the command
+// wrote to a synced context (the outbox is not empty), sync.auto is on and
+// none was started within sync.interval. It never waits for it: the
+// network is never on the write path. Errors are ignored; the background
+// sync records its own in `mem0 sync --status`.
+func (f *Factory) maybeAutoSync(ctx context.Context, command string) {
+	if !autoSyncCommands[command] || f.store == nil {
+		return
+	}
+	cfg, err := f.Config()
+	if err != nil || cfg.Get("sync.auto") == "false" {
+		return
+	}
+	interval, err := time.ParseDuration(cfg.Get("sync.interval"))
+	if err != nil {
+		interval = 5 * time.Minute
+	}
+	s := f.store
+	if n, err := s.PendingCount(ctx); err != nil || n == 0 {
+		return
+	}
+	now := f.Now()
+	if last, _ := s.State(ctx, stateAutoSyncStarted); last != "" {
+		if t, err := time.Parse(time.RFC3339Nano, last); err == nil && now.Sub(t) < interval && now.After(t) {
+			return
+		}
+	}
+	if err := s.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.SetState(ctx, stateAutoSyncStarted, now.UTC().Format(time.RFC3339Nano))
+	}); err != nil {
+		return
+	}
+	exe := os.Args[0]
+	if p, err := exec.LookPath(exe); err == nil {
+		exe = p
+	} else if p, err := os.Executable(); err == nil {
+		exe = p
+	}
+	cmd := exec.Command(exe, "sync", "--quiet")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
+	detach(cmd)
+	if cmd.Start() == nil {
+		cmd.Process.Release()
+	}
+}
