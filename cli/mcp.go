@@ -162,7 +162,15 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	}
 	log.Info("mem0 mcp serving on stdio", "context", home, "allow", strings.Join(scope.Allowed, ","),
 		"read_only", scope.ReadOnly, "db", paths.Database())
-	err = mcp.Serve(ctx, mcp.Options{Open: open, Scope: scope, Version: f.Build.Version, Logger: log, Now: f.Now}, f.IO.In, f.IO.Out)
+	// Commands the shell hooks recorded since the last request are stored
+	// before the next one reads.
+	before := func(ctx context.Context) {
+		if s, err := open(); err == nil {
+			f.autoIngest(ctx, s)
+		}
+	}
+	err = mcp.Serve(ctx, mcp.Options{Open: open, Scope: scope, Version: f.Build.Version, Logger: log, Now: f.Now,
+		BeforeRequest: before}, f.IO.In, f.IO.Out)
 	if err != nil && ctx.Err() != nil {
 		return nil // interrupted: a normal way for a stdio server to end
 	}

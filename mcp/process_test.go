@@ -7,6 +7,7 @@ package mcp_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,6 +22,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -280,5 +282,52 @@ func TestInstallThenDoctor(t *testing.T) {
 	out, err = run("mcp", "doctor")
 	if err != nil || !strings.Contains(out, "ok: started, 5 tools") {
 		t.Fatalf("doctor, read-only entry: %v\n%s", err, out)
+	}
+}
+
+// TestSeesCommandsRecordedMeanwhile: a command the shell hooks recorded
+// while the server runs is found by the next search, without any other
+// mem0 command storing it first.
+func TestSeesCommandsRecordedMeanwhile(t *testing.T) {
+	home := t.TempDir()
+	cli := func(args ...string) []byte {
+		cmd := exec.Command(mem0Binary(t), args...)
+		cmd.Env = env(home)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("mem0 %s: %v", strings.Join(args, " "), err)
+		}
+		return out
+	}
+	cli("context", "create", "demo")
+	var c struct{ ID string }
+	if err := json.Unmarshal(cli("context", "show", "demo", "--json"), &c); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cs := startServer(t, ctx, home, "--context", "demo")
+	defer cs.Close()
+	search := func() string {
+		res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: "search_memories", Arguments: map[string]any{"query": "rollout"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return text(res)
+	}
+	if got := search(); strings.Contains(got, "kubectl") {
+		t.Fatalf("found before it was recorded: %s", got)
+	}
+	rec := &shell.Capture{Session: "bash-1-2", Seq: 1, Context: c.ID, Shell: "bash", Command: "kubectl rollout restart deploy/api",
+		Start: time.Now(), Duration: time.Millisecond, Cwd: home}
+	spool := filepath.Join(home, "state", "spool")
+	if err := os.MkdirAll(spool, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(spool, "bash-1-2.1"), shell.FormatRecord(rec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(); !strings.Contains(got, "kubectl rollout restart deploy/api") {
+		t.Fatalf("the recorded command was not found: %s", got)
 	}
 }

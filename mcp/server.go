@@ -33,15 +33,20 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for relative times in filters; nil means time.Now.
 	Now func() time.Time
+	// BeforeRequest, when set, runs before every request that uses the
+	// database, once it is open. The CLI stores there what the shell hooks
+	// spooled, so that a command typed a moment ago is found.
+	BeforeRequest func(context.Context)
 }
 
 // Server holds what the tool and resource handlers share.
 type Server struct {
-	s     *store.Store // set by ready before any handler runs
-	open  func() (*store.Store, error)
-	scope Scope
-	log   *slog.Logger
-	now   func() time.Time
+	s      *store.Store // set by ready before any handler runs
+	open   func() (*store.Store, error)
+	scope  Scope
+	log    *slog.Logger
+	now    func() time.Time
+	before func(context.Context)
 }
 
 // instructions tell the model, once per session, how the tools fit together.
@@ -56,7 +61,7 @@ and written is fixed by the server's configuration.`
 // New builds the MCP server: tools (only the reading ones when the scope
 // is read-only), resources and resource templates.
 func New(opts Options) *sdk.Server {
-	srv := &Server{scope: opts.Scope, log: opts.Logger, now: opts.Now}
+	srv := &Server{scope: opts.Scope, log: opts.Logger, now: opts.Now, before: opts.BeforeRequest}
 	srv.open = sync.OnceValues(func() (*store.Store, error) {
 		s, err := opts.Store, error(nil)
 		if s == nil {
@@ -107,6 +112,9 @@ func (srv *Server) ready(next sdk.MethodHandler) sdk.MethodHandler {
 				return res, nil
 			}
 			return nil, err
+		}
+		if srv.before != nil {
+			srv.before(ctx)
 		}
 		return next(ctx, method, req)
 	}
