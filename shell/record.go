@@ -11,7 +11,6 @@
 package shell
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"errors"
@@ -111,12 +110,11 @@ var errIncomplete = errors.New("record is incomplete")
 func ParseRecord(data []byte, mtime time.Time) (*Capture, error) {
 	c := &Capture{Duration: -1}
 	var startUS, endUS, durMS int64 = -1, -1, -1
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	first, ended := true, false
 	seen := map[string]bool{}
-	for sc.Scan() {
-		line := sc.Text()
+	for rest := string(data); rest != "" && !ended; {
+		line, after, _ := strings.Cut(rest, "\n")
+		rest = after
 		if first {
 			if line != recordVersion {
 				return nil, fmt.Errorf("not a capture record (first line %.40q)", line)
@@ -163,9 +161,6 @@ func ParseRecord(data []byte, mtime time.Time) (*Capture, error) {
 			return nil, fmt.Errorf("field %s: %w", key, err)
 		}
 		seen[key] = true
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
 	}
 	if first || !ended {
 		return nil, errIncomplete
@@ -231,10 +226,10 @@ func unescape(s string) string {
 	return b.String()
 }
 
+var escaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`)
+
 // escape is the inverse of unescape; tests and the Go side of the format use it.
-func escape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`).Replace(s)
-}
+func escape(s string) string { return escaper.Replace(s) }
 
 // FormatRecord writes c in the spool format, as a hook would.
 func FormatRecord(c *Capture) []byte {
