@@ -109,6 +109,8 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	}
 	if dup {
 		fmt.Fprintf(f.IO.ErrOut, "Already remembered in %s as %s (use --allow-duplicate to store it again).\n", m.Context, m.ID)
+	} else if lvl, _ := s.ContextLevel(ctx, m.Context); lvl == "read" {
+		fmt.Fprintf(f.IO.ErrOut, "Note: you can only read %s on the server; this memory stays on this machine (the server will refuse it).\n", m.Context)
 	}
 	if opts.JSON {
 		return writeJSON(f.IO.Out, addResult{Memory: m, Duplicate: dup})

@@ -435,3 +435,14 @@ func (tx *Tx) ClearRefused(ctx context.Context) error {
 	_, err := tx.q.ExecContext(ctx, `DELETE FROM sync_refused`)
 	return mapErr(err, "clear refused changes")
 }
+
+// ContextLevel is the caller's access level on a synced context as the
+// server last said it (read, write, admin, owner); "" for a local context.
+func (r reader) ContextLevel(ctx context.Context, name string) (string, error) {
+	var lvl string
+	err := r.q.QueryRowContext(ctx, `SELECT access_level FROM contexts WHERE name = ? AND sync_enabled = 1`, name).Scan(&lvl)
+	if err != nil {
+		return "", nil
+	}
+	return lvl, nil
+}

@@ -326,7 +326,9 @@ func TestSyncTeam(t *testing.T) {
 	// A viewer's write is kept locally, refused by the server with a clear
 	// message, and listed by sync --status.
 	carol.must("", nil, "sync")
-	carol.must("", nil, "add", "viewer's idea", "--context", rb)
+	if r := carol.must("", nil, "add", "viewer's idea", "--context", rb); !strings.Contains(r.stderr, "you can only read "+rb) {
+		t.Fatalf("no note for a read-only context: %+v", r)
+	}
 	carol.fails(1, "forbidden", "", nil, "sync")
 	if r := carol.must("", nil, "list", "--context", rb); !strings.Contains(r.stdout, "viewer's idea") {
 		t.Fatalf("the refused memory is gone: %+v", r)
