@@ -51,6 +51,7 @@ var configKeys = map[string]configKey{
 	"remote.url":        {defaultRemoteURL, "team server the CLI logs in and syncs to ($MEM0_SERVER and --server win)", checkRemoteURL},
 	"sync.auto":         {"true", "after a write to a shared context, push it in the background (mem0 sync --quiet)", checkEnum("true", "false")},
 	"sync.interval":     {"5m", "background syncs start at most this often", checkDuration},
+	"sync.personal":     {"false", "mem0 sync also keeps your personal contexts on the server, private to you, to share them between your machines", checkEnum("true", "false")},
 	"credentials.store": {"auto", "where login tokens are kept: auto (the OS keyring, else a 0600 file) or file", checkEnum("auto", "file")},
 
 	// mem0 server; the database URL and the signing key are secrets and

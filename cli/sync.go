@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -87,6 +88,15 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.v.GetBool("sync.personal") {
+		if err := personalSync(ctx, f, e); err != nil {
+			return err
+		}
+	}
 	sum, err := e.Run(ctx)
 	if err == nil && !opts.Quiet || err != nil && sum != nil && sum.Pushed+sum.Pulled+sum.Removed > 0 {
 		reportSync(f, sum)
@@ -97,6 +107,72 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if sum.Refused > 0 {
 		return fmt.Errorf("the server refused %s (%s); they stay on this machine: see `mem0 sync --status`",
 			plural(sum.Refused, "change"), strings.Join(sum.Refusals, "; "))
+	}
+	return nil
+}
+
+// personalSync (sync.personal) puts this machine's personal contexts on
+// the server, private to the user, before the sync runs. A personal context
+// whose name another of the user's machines uploaded already is merged into
+// that one, so that "default" is one context on every machine rather than
+// one per machine.
+func personalSync(ctx context.Context, f *Factory, e *syncapi.Engine) error {
+	me, err := e.Client.Me(ctx)
+	if err != nil {
+		return err
+	}
+	remote, err := e.Client.ListContexts(ctx)
+	if err != nil {
+		return err
+	}
+	mine := map[string]syncapi.ContextInfo{}
+	for _, r := range remote {
+		if r.OwnerKind == "user" && r.OwnerID == me.User.ID && r.Visibility == "private" {
+			mine[strings.ToLower(r.Name)] = r
+		}
+	}
+	locals, err := e.Store.ListContexts(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := f.Paths()
+	if err != nil {
+		return err
+	}
+	for _, c := range locals {
+		if c.Synced {
+			continue
+		}
+		if r, ok := mine[strings.ToLower(c.Name)]; ok && r.ID != c.ID {
+			err := e.Store.WithTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.MergeIntoSynced(ctx, c.ID, store.SyncedContext{ID: r.ID, Name: c.Name, Description: r.Description,
+					Visibility: r.Visibility, OwnerKind: r.OwnerKind, Level: r.Level})
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("merge %s with the one on the server: %w", c.Name, err)
+			}
+			// Shells recording into the local context now record into the merged one.
+			if _, err := p.Sessions().Repoint(c.ID, r.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Merged personal context %s with the one your other machines keep.\n", c.Name)
+			continue
+		}
+		info, err := e.Client.CreateContext(ctx, syncapi.CreateContextRequest{ID: c.ID, Name: c.Name, Description: c.Description, Visibility: "private"})
+		if errors.Is(err, syncapi.ErrConflict) { // created by an earlier attempt
+			info, err = e.Client.GetContext(ctx, c.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("upload personal context %s: %w", c.Name, err)
+		}
+		err = e.Store.WithTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.MarkContextSynced(ctx, c.ID, info.Visibility, info.OwnerKind, info.Level)
+			return err
+		})
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -131,16 +131,29 @@ func (s Sessions) List() ([]Session, error) {
 // Stop stops every session recording into one of contextIDs (all
 // recording sessions when none are given) and returns how many it stopped.
 func (s Sessions) Stop(contextIDs ...string) (int, error) {
+	return s.retarget(func(c string) bool {
+		return c != "" && (len(contextIDs) == 0 || slices.Contains(contextIDs, c))
+	}, "")
+}
+
+// Repoint makes the sessions recording into context from record into to
+// (a context merged into another) and returns how many it changed.
+func (s Sessions) Repoint(from, to string) (int, error) {
+	return s.retarget(func(c string) bool { return c == from }, to)
+}
+
+// retarget sets the context of every session whose context matches.
+func (s Sessions) retarget(match func(string) bool, to string) (int, error) {
 	all, err := s.List()
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, sess := range all {
-		if sess.Context == "" || len(contextIDs) > 0 && !slices.Contains(contextIDs, sess.Context) {
+		if !match(sess.Context) {
 			continue
 		}
-		if err := s.Set(sess.ID, ""); err != nil {
+		if err := s.Set(sess.ID, to); err != nil {
 			return n, err
 		}
 		n++

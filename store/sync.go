@@ -184,24 +184,10 @@ func (tx *Tx) MarkContextSynced(ctx context.Context, id, visibility, ownerKind, 
 		id, visibility, ownerKind, level, millis(tx.now), id); err != nil {
 		return 0, mapErr(err, "mark context synced")
 	}
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, version FROM memories WHERE context_id = ? AND deleted_at IS NULL ORDER BY seq`, id)
+	all, err := tx.liveVersions(ctx, id)
 	if err != nil {
-		return 0, mapErr(err, "queue memories")
+		return 0, err
 	}
-	type mv struct {
-		id string
-		v  int
-	}
-	var all []mv
-	for rows.Next() {
-		var m mv
-		if err := rows.Scan(&m.id, &m.v); err != nil {
-			rows.Close()
-			return 0, mapErr(err, "queue memories")
-		}
-		all = append(all, m)
-	}
-	rows.Close()
 	for _, m := range all {
 		if err := tx.enqueue(ctx, id, m.id, m.v, "upsert"); err != nil {
 			return 0, err
@@ -445,4 +431,80 @@ func (r reader) ContextLevel(ctx context.Context, name string) (string, error) {
 		return "", nil
 	}
 	return lvl, nil
+}
+
+// MergeIntoSynced folds the local, unsynced context localID into remote, a
+// synced context of the same user (personal sync: the "default" another
+// machine uploaded): remote is recorded when this machine lacks it, the
+// local memories and their history move into it and are queued for upload,
+// and remote takes the local context's name. Memory ids are unique
+// everywhere, so nothing collides.
+func (tx *Tx) MergeIntoSynced(ctx context.Context, localID string, remote SyncedContext) (queued int, err error) {
+	tx.synced = nil
+	local, err := tx.GetContextByID(ctx, localID)
+	if err != nil {
+		return 0, err
+	}
+	if local.Synced {
+		return 0, fmt.Errorf("%w: context %s is synced already", ErrConflict, local.Name)
+	}
+	if _, err := tx.GetContextByID(ctx, remote.ID); errors.Is(err, ErrNotFound) {
+		now := millis(tx.now)
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO contexts (id, name, description, visibility, sync_enabled, remote_id, owner_kind, access_level, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`, remote.ID, "merge-"+remote.ID, remote.Description, remote.Visibility, remote.ID,
+			remote.OwnerKind, remote.Level, now, now); err != nil {
+			return 0, mapErr(err, "add synced context "+remote.Name)
+		}
+	} else if err != nil {
+		return 0, err
+	}
+	// The local context's live memories are what the server lacks.
+	moved, err := tx.liveVersions(ctx, localID)
+	if err != nil {
+		return 0, err
+	}
+	for _, q := range []string{
+		`UPDATE memories SET context_id = ? WHERE context_id = ?`,
+		`UPDATE memory_history SET context_id = ? WHERE context_id = ?`,
+	} {
+		if _, err := tx.q.ExecContext(ctx, q, remote.ID, localID); err != nil {
+			return 0, mapErr(err, "move memories of "+local.Name)
+		}
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM contexts WHERE id = ?`, localID); err != nil {
+		return 0, mapErr(err, "merge context "+local.Name)
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE contexts SET name = ?, updated_at = ? WHERE id = ?`, local.Name, millis(tx.now), remote.ID); err != nil {
+		return 0, mapErr(err, "merge context "+local.Name)
+	}
+	for _, m := range moved {
+		if err := tx.enqueue(ctx, remote.ID, m.id, m.v, "upsert"); err != nil {
+			return 0, err
+		}
+	}
+	return len(moved), nil
+}
+
+// idVersion is a memory's id and current version.
+type idVersion struct {
+	id string
+	v  int
+}
+
+// liveVersions lists the live memories of a context, oldest first.
+func (tx *Tx) liveVersions(ctx context.Context, contextID string) ([]idVersion, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, version FROM memories WHERE context_id = ? AND deleted_at IS NULL ORDER BY seq`, contextID)
+	if err != nil {
+		return nil, mapErr(err, "queue memories")
+	}
+	defer rows.Close()
+	var out []idVersion
+	for rows.Next() {
+		var m idVersion
+		if err := rows.Scan(&m.id, &m.v); err != nil {
+			return nil, mapErr(err, "queue memories")
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err(), "queue memories")
 }
