@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,14 +15,23 @@ import (
 // session), so two processes must never refresh with the same token: the
 // second one waits, then finds the pair the first one stored.
 func lockAuth(ctx context.Context, dir string) (unlock func(), err error) {
+	return lockFile(ctx, dir, "auth.lock", 40*time.Second) // past a refresh's own timeout
+}
+
+// errLocked says another process holds a lock that was not waited for.
+var errLocked = errors.New("held by another mem0 process")
+
+// lockFile takes the exclusive lock dir/name, waiting at most wait for
+// another process to let it go (wait 0: one try, errLocked if held).
+func lockFile(ctx context.Context, dir, name string, wait time.Duration) (unlock func(), err error) {
 	if err := ensureDir(dir); err != nil {
 		return nil, fmt.Errorf("create state folder: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "auth.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("open the token lock: %w", err)
+		return nil, fmt.Errorf("open the lock %s: %w", name, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 40*time.Second) // past a refresh's own timeout
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	for {
 		ok, err := tryLockFile(f)
@@ -31,6 +41,10 @@ func lockAuth(ctx context.Context, dir string) (unlock func(), err error) {
 		}
 		if ok {
 			return func() { unlockFile(f); f.Close() }, nil
+		}
+		if wait == 0 {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", f.Name(), errLocked)
 		}
 		select {
 		case <-ctx.Done():

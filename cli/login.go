@@ -64,6 +64,9 @@ server of later commands (the remote.url setting).`,
 func loginRun(ctx context.Context, opts *LoginOptions) error {
 	f := opts.f
 	r, err := f.Remote(opts.Server)
+	if err == nil {
+		warnPlainHTTP(f, r.URL)
+	}
 	if err != nil {
 		return err
 	}

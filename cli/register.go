@@ -57,6 +57,9 @@ stdin with --password-stdin; never from a flag.`,
 func registerRun(ctx context.Context, opts *RegisterOptions) error {
 	f := opts.f
 	r, err := f.Remote(opts.Server)
+	if err == nil {
+		warnPlainHTTP(f, r.URL)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,6 +94,24 @@ func (f *Factory) Remote(serverFlag string) (*Remote, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// warnPlainHTTP warns, before a password or a key is sent, when the server
+// is reached over plain http anywhere but this machine: what is sent can be
+// read on the way.
+func warnPlainHTTP(f *Factory, raw string) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" {
+		return
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return
+	}
+	fmt.Fprintf(f.IO.ErrOut, "mem0: warning: %s is plain http: your password and tokens cross the network unencrypted; use https:// (a TLS proxy, or server.tls_cert and server.tls_key)\n", raw)
 }
 
 // userAgent names the client and its version to the server.

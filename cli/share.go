@@ -132,6 +132,11 @@ func uploadContext(ctx context.Context, f *Factory, e *syncapi.Engine, name, vis
 		return nil, err
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Uploading context %s (%s)...\n", c.Name, memoriesN(queued))
+	unlock, err := lockSync(ctx, f, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	sum, err := e.Run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w (the memories stay queued; run `mem0 sync`)", c.Name, err)

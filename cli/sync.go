@@ -88,6 +88,14 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
+	unlock, err := lockSync(ctx, f, opts.Quiet)
+	if errors.Is(err, errLocked) {
+		return nil // a background sync while another runs: that one does the work
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cfg, err := f.Config()
 	if err != nil {
 		return err
@@ -109,6 +117,26 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			plural(sum.Refused, "change"), strings.Join(sum.Refusals, "; "))
 	}
 	return nil
+}
+
+// lockSync makes syncs of one MEM0_HOME run one at a time: two at once
+// would push the same changes and commit their pulls in either order. A
+// background sync (quiet) gives up at once when another runs; one a person
+// started waits for it.
+func lockSync(ctx context.Context, f *Factory, quiet bool) (func(), error) {
+	p, err := f.Paths()
+	if err != nil {
+		return nil, err
+	}
+	if quiet {
+		return lockFile(ctx, p.State, "sync.lock", 0)
+	}
+	unlock, err := lockFile(ctx, p.State, "sync.lock", 0)
+	if !errors.Is(err, errLocked) {
+		return unlock, err
+	}
+	fmt.Fprintln(f.IO.ErrOut, "Waiting for another mem0 sync to finish...")
+	return lockFile(ctx, p.State, "sync.lock", 2*time.Minute)
 }
 
 // personalSync (sync.personal) puts this machine's personal contexts on

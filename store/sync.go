@@ -144,6 +144,12 @@ func (r reader) SyncedContexts(ctx context.Context) ([]SyncedContext, error) {
 func (tx *Tx) AddSyncedContext(ctx context.Context, c SyncedContext) (string, error) {
 	tx.synced = nil
 	if existing, err := tx.GetContextByID(ctx, c.ID); err == nil {
+		if !existing.Synced {
+			// Uploaded by a share or personal sync that stopped before it
+			// recorded so: its memories were never queued.
+			_, err := tx.MarkContextSynced(ctx, c.ID, c.Visibility, c.OwnerKind, c.Level)
+			return existing.Name, err
+		}
 		_, err := tx.q.ExecContext(ctx, `UPDATE contexts SET sync_enabled = 1, remote_id = ?, visibility = ?, owner_kind = ?, access_level = ?, updated_at = ? WHERE id = ?`,
 			c.ID, c.Visibility, c.OwnerKind, c.Level, millis(tx.now), c.ID)
 		return existing.Name, mapErr(err, "mark context synced")
@@ -188,12 +194,29 @@ func (tx *Tx) MarkContextSynced(ctx context.Context, id, visibility, ownerKind, 
 	if err != nil {
 		return 0, err
 	}
-	for _, m := range all {
-		if err := tx.enqueue(ctx, id, m.id, m.v, "upsert"); err != nil {
-			return 0, err
+	return len(all), tx.queueUpload(ctx, id, all)
+}
+
+// queueUpload queues memories the server does not have yet. The server
+// numbers a memory it is given for the first time version 1, so a memory
+// edited before it was uploaded is renumbered to match: it becomes version
+// 1 and its earlier local versions 0, -1, …, kept in history below
+// anything the server will number.
+func (tx *Tx) queueUpload(ctx context.Context, contextID string, ms []idVersion) error {
+	for _, m := range ms {
+		if m.v > 1 {
+			if _, err := tx.q.ExecContext(ctx, `UPDATE memory_history SET version = version - ? WHERE memory_id = ?`, m.v-1, m.id); err != nil {
+				return mapErr(err, "renumber history of "+m.id)
+			}
+			if _, err := tx.q.ExecContext(ctx, `UPDATE memories SET version = 1 WHERE id = ?`, m.id); err != nil {
+				return mapErr(err, "renumber "+m.id)
+			}
+		}
+		if err := tx.enqueue(ctx, contextID, m.id, 1, "upsert"); err != nil {
+			return err
 		}
 	}
-	return len(all), nil
+	return nil
 }
 
 // SetContextVisibility records a synced context's visibility and level.
@@ -299,12 +322,22 @@ func (tx *Tx) ApplyPushOutcome(ctx context.Context, p PendingOp, o PushOutcome) 
 		_, err := tx.q.ExecContext(ctx, `INSERT INTO sync_refused (op_id, op, context_id, context_name, memory_id, version, content, reason, message, created_at, refused_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING`,
 			p.OpID, p.Op, p.ContextID, name, p.MemoryID, p.Version, text, o.Reason, o.Message, millis(p.CreatedAt), millis(tx.now))
-		return mapErr(err, "record refused change")
+		if err != nil {
+			return mapErr(err, "record refused change")
+		}
+		// A pull may have skipped the server's version while this change
+		// waited: pull the context again from the start.
+		return tx.SetCursor(ctx, p.ContextID, 0)
 	case cur == nil || cur.Version != p.Version:
 		// Changed again locally since: the later entries carry it.
 		return nil
 	case o.Status == "conflict_resolved" && o.Winner == "server" && o.Server != nil:
 		return tx.overwrite(ctx, cur, *o.Server)
+	case o.Status == "conflict_resolved" && o.Winner == "server":
+		// A replayed answer carries no memory: keep the local text (it goes
+		// to history when the winner arrives) and pull the context again
+		// from the start, which brings the winner.
+		return tx.SetCursor(ctx, p.ContextID, 0)
 	case o.Version > 0 && o.Version != cur.Version:
 		_, err := tx.q.ExecContext(ctx, `UPDATE memories SET version = ? WHERE id = ?`, o.Version, cur.ID)
 		return mapErr(err, "record server version")
@@ -342,7 +375,9 @@ func (tx *Tx) ApplyRemote(ctx context.Context, rm RemoteMemory) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if cur.contextID != rm.ContextID {
+	if cur.contextID != rm.ContextID || rm.Version < cur.Version {
+		// Another context's, or older than what is here (two syncs whose
+		// pulls committed out of order): nothing to apply.
 		return false, nil
 	}
 	return true, tx.overwrite(ctx, cur, rm)
@@ -477,12 +512,7 @@ func (tx *Tx) MergeIntoSynced(ctx context.Context, localID string, remote Synced
 	if _, err := tx.q.ExecContext(ctx, `UPDATE contexts SET name = ?, updated_at = ? WHERE id = ?`, local.Name, millis(tx.now), remote.ID); err != nil {
 		return 0, mapErr(err, "merge context "+local.Name)
 	}
-	for _, m := range moved {
-		if err := tx.enqueue(ctx, remote.ID, m.id, m.v, "upsert"); err != nil {
-			return 0, err
-		}
-	}
-	return len(moved), nil
+	return len(moved), tx.queueUpload(ctx, remote.ID, moved)
 }
 
 // idVersion is a memory's id and current version.

@@ -176,3 +176,85 @@ func TestSyncStore(t *testing.T) {
 		t.Fatalf("%d left in the outbox", n)
 	}
 }
+
+// Review fixes: a memory edited before its context is uploaded is renumbered
+// to the server's version 1 (its past below it), so later edits never meet
+// a stale history row; an upload the server has but this machine never
+// recorded is queued when the context comes back; a replayed "server won"
+// answer changes nothing here and pulls the context again; an older pulled
+// version never replaces a newer one.
+func TestSyncReviewFixes(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	tx := func(fn func(tx *Tx) error) {
+		t.Helper()
+		if err := s.WithTx(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := add(t, s, NewMemory{Context: "notes", Content: "v1"})
+	for _, text := range []string{"v2", "v3"} {
+		tx(func(tx *Tx) error { _, _, err := tx.UpdateMemory(ctx, m.ID, Patch{Content: &text}); return err })
+	}
+	c, _ := s.GetContext(ctx, "notes")
+	tx(func(tx *Tx) error { _, err := tx.MarkContextSynced(ctx, c.ID, "private", "user", "owner"); return err })
+	got, _ := s.GetMemory(ctx, m.ID)
+	hist, _ := s.History(ctx, m.ID)
+	if got.Version != 1 || got.Content != "v3" || len(hist) != 3 || hist[0].Version != -1 || hist[1].Version != 0 || hist[1].Content != "v2" || !hist[2].Current {
+		t.Fatalf("after upload: v%d %q, history %+v", got.Version, got.Content, hist)
+	}
+	ops, _ := s.PendingOps(ctx, 10)
+	if len(ops) != 1 || ops[0].Version != 1 || ops[0].Memory == nil || ops[0].Memory.Content != "v3" {
+		t.Fatalf("queued %+v", ops)
+	}
+	edit := "edit A"
+	tx(func(tx *Tx) error { _, _, err := tx.UpdateMemory(ctx, m.ID, Patch{Content: &edit}); return err })
+	ops, _ = s.PendingOps(ctx, 10)
+	if len(ops) != 2 || ops[1].Version != 2 || ops[1].Memory.Content != "edit A" {
+		t.Fatalf("an edit after the upload pushes %+v", ops[1])
+	}
+
+	// An upload recorded on the server only: the memories are queued when
+	// the pull brings the context back.
+	n := add(t, s, NewMemory{Context: "half", Content: "never queued"})
+	h, _ := s.GetContext(ctx, "half")
+	tx(func(tx *Tx) error {
+		_, err := tx.AddSyncedContext(ctx, SyncedContext{ID: h.ID, Name: "half", Visibility: "private", OwnerKind: "user", Level: "owner"})
+		return err
+	})
+	ops, _ = s.PendingOps(ctx, 10)
+	if len(ops) != 3 || ops[2].MemoryID != n.ID {
+		t.Fatalf("the half-done upload queued %+v", ops)
+	}
+
+	// A replayed "server won" answer without the memory.
+	tx(func(tx *Tx) error { return tx.SetCursor(ctx, c.ID, 42) })
+	tx(func(tx *Tx) error {
+		return tx.ApplyPushOutcome(ctx, ops[1], PushOutcome{Status: "conflict_resolved", Winner: "server", Version: 2})
+	})
+	got, _ = s.GetMemory(ctx, m.ID)
+	synced, _ := s.SyncedContexts(ctx)
+	var cursor int64 = -1
+	for _, sc := range synced {
+		if sc.ID == c.ID {
+			cursor = sc.Cursor
+		}
+	}
+	if got.Content != "edit A" || got.Version != 2 || cursor != 0 {
+		t.Fatalf("after a replayed answer: %q v%d, cursor %d", got.Content, got.Version, cursor)
+	}
+
+	// An older pulled version is not applied.
+	tx(func(tx *Tx) error { return tx.ApplyPushOutcome(ctx, ops[0], PushOutcome{Status: "applied", Version: 1}) })
+	tx(func(tx *Tx) (err error) {
+		applied, err := tx.ApplyRemote(ctx, RemoteMemory{ID: m.ID, ContextID: c.ID, Kind: "note", Content: "stale", Version: 1,
+			CreatedAt: time.Now(), UpdatedAt: time.Now()})
+		if applied {
+			t.Error("an older version was applied")
+		}
+		return err
+	})
+	if got, _ := s.GetMemory(ctx, m.ID); got.Content != "edit A" {
+		t.Fatalf("an older pulled version replaced %q", got.Content)
+	}
+}
