@@ -245,7 +245,9 @@ func TestSyncReviewFixes(t *testing.T) {
 	}
 
 	// An older pulled version is not applied.
-	tx(func(tx *Tx) error { return tx.ApplyPushOutcome(ctx, ops[0], PushOutcome{Status: "applied", Version: 1}) })
+	tx(func(tx *Tx) error {
+		return tx.ApplyPushOutcome(ctx, ops[0], PushOutcome{Status: "applied", Version: 1})
+	})
 	tx(func(tx *Tx) (err error) {
 		applied, err := tx.ApplyRemote(ctx, RemoteMemory{ID: m.ID, ContextID: c.ID, Kind: "note", Content: "stale", Version: 1,
 			CreatedAt: time.Now(), UpdatedAt: time.Now()})
