@@ -34,11 +34,27 @@ func StartTerm(t testing.TB, dir string, env []string, setPrompt string, argv ..
 	if out, err := exec.Command(tm.tmux, args...).CombinedOutput(); err != nil {
 		t.Fatalf("start tmux: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { exec.Command(tm.tmux, "-S", tm.sock, "kill-server").Run() })
+	t.Cleanup(tm.close)
 	// The shell's own first prompt, whatever it looks like, then ours.
 	tm.waitFor(func(s string) bool { return strings.TrimSpace(s) != "" }, "the shell to start")
 	tm.Type(setPrompt)
 	return tm
+}
+
+// close ends the shell and waits for it to be gone: a shell killed instead
+// would still be saving its history file while the test's folders are
+// removed.
+func (tm *Term) close() {
+	exec.Command(tm.tmux, "-S", tm.sock, "send-keys", "-l", "exit").Run()
+	exec.Command(tm.tmux, "-S", tm.sock, "send-keys", "Enter").Run()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if exec.Command(tm.tmux, "-S", tm.sock, "has-session").Run() != nil {
+			return // the shell exited and its session with it
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	exec.Command(tm.tmux, "-S", tm.sock, "kill-server").Run()
 }
 
 func (tm *Term) run(args ...string) string {
