@@ -48,11 +48,12 @@ func (f *Factory) maybeAutoSync(ctx context.Context, command string) {
 	}); err != nil {
 		return
 	}
-	exe := os.Args[0]
-	if p, err := exec.LookPath(exe); err == nil {
-		exe = p
-	} else if p, err := os.Executable(); err == nil {
-		exe = p
+	// This very binary: a name looked up on $PATH could be another mem0.
+	exe, err := os.Executable()
+	if err != nil {
+		if exe, err = exec.LookPath(os.Args[0]); err != nil {
+			return
+		}
 	}
 	cmd := exec.Command(exe, "sync", "--quiet")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
