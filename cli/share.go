@@ -161,12 +161,7 @@ func shareRun(ctx context.Context, opts *ShareOptions) error {
 		return err
 	}
 	if opts.Target.Public {
-		v := "public"
-		info, err := e.Client.UpdateContext(ctx, c.ID, syncapi.ContextPatch{Visibility: &v})
-		if err != nil {
-			return err
-		}
-		if err := e.Store.WithTx(ctx, func(tx *store.Tx) error { return tx.SetContextVisibility(ctx, c.ID, info.Visibility, "") }); err != nil {
+		if err := setVisibility(ctx, e, c.ID, "public"); err != nil {
 			return err
 		}
 		fmt.Fprintf(f.IO.ErrOut, "Context %s is public: everyone can read it.\n", c.Name)
@@ -246,12 +241,7 @@ func unshareRun(ctx context.Context, opts *UnshareOptions) error {
 		return err
 	}
 	if opts.Target.Public {
-		v := "private"
-		info, err := e.Client.UpdateContext(ctx, c.ID, syncapi.ContextPatch{Visibility: &v})
-		if err != nil {
-			return err
-		}
-		if err := e.Store.WithTx(ctx, func(tx *store.Tx) error { return tx.SetContextVisibility(ctx, c.ID, info.Visibility, "") }); err != nil {
+		if err := setVisibility(ctx, e, c.ID, "private"); err != nil {
 			return err
 		}
 		fmt.Fprintf(f.IO.ErrOut, "Context %s is no longer public.\n", c.Name)
@@ -281,4 +271,14 @@ func unshareRun(ctx context.Context, opts *UnshareOptions) error {
 }
 
 // newContextID makes a context id (UUIDv7) for a context created here.
+// setVisibility changes a synced context's visibility on the server, then
+// records what the server says it now is.
+func setVisibility(ctx context.Context, e *syncapi.Engine, id, visibility string) error {
+	info, err := e.Client.UpdateContext(ctx, id, syncapi.ContextPatch{Visibility: &visibility})
+	if err != nil {
+		return err
+	}
+	return e.Store.WithTx(ctx, func(tx *store.Tx) error { return tx.SetContextVisibility(ctx, id, info.Visibility, "") })
+}
+
 func newContextID() string { return uuid.Must(uuid.NewV7()).String() }
