@@ -72,6 +72,14 @@ func newWorld(t *testing.T) *world {
 	if err := os.WriteFile(filepath.Join(w.repo, ".git", "HEAD"), []byte("ref: refs/heads/feature-x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A worktree: its .git is a file naming the real git folder (relative).
+	wtGit := filepath.Join(w.repo, ".git", "worktrees", "wt")
+	if err := os.MkdirAll(wtGit, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(wtGit, "HEAD"), []byte("ref: refs/heads/wt-branch\n"), 0o644)
+	os.MkdirAll(filepath.Join(w.home, "wt", "sub"), 0o755)
+	os.WriteFile(filepath.Join(w.home, "wt", ".git"), []byte("gitdir: ../repo/.git/worktrees/wt\n"), 0o644)
 	return w
 }
 
@@ -241,6 +249,8 @@ func TestRealShellsRecord(t *testing.T) {
 			tm.Type(s.status)
 			tm.Type("cd ~/repo")
 			tm.Type("echo in-repo")
+			tm.Type("cd ~/wt/sub")
+			tm.Type("echo in-worktree")
 			tm.Type("cd")
 			for _, l := range s.reply {
 				tm.Type(l)
@@ -264,6 +274,7 @@ func TestRealShellsRecord(t *testing.T) {
 				{s.fail3, 3},
 				{s.status, 0},
 				{"echo in-repo", 0},
+				{"echo in-worktree", 0},
 			}
 			if s.tabbed != "" {
 				wants = append(wants[:4], append([]want{{s.tabbed, 0}}, wants[4:]...)...)
@@ -302,6 +313,9 @@ func TestRealShellsRecord(t *testing.T) {
 			in := byContent(got, "echo in-repo")
 			if in.Metadata["git_branch"] != "feature-x" || in.Metadata["git_root"] != w.repo || in.Metadata["cwd"] != w.repo {
 				t.Errorf("git metadata of a command in the repository: %v", in.Metadata)
+			}
+			if wt := byContent(got, "echo in-worktree"); wt.Metadata["git_branch"] != "wt-branch" || wt.Metadata["git_root"] != filepath.Join(w.home, "wt") {
+				t.Errorf("git metadata in a worktree: %v", wt.Metadata)
 			}
 			if hello := byContent(got, "echo hello world"); hello.Metadata["shell"] != s.shell || hello.Metadata["cwd"] != w.home {
 				t.Errorf("metadata: %v", hello.Metadata)
