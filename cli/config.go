@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,6 +47,16 @@ var configKeys = map[string]configKey{
 	"shell.ignore_pattern":  {"", "commands matching this regular expression are never recorded", checkRegexp},
 	"shell.redact_pattern":  {"", "recorded commands have what this regular expression matches masked, besides the built-in secret filters", checkRegexp},
 
+	// AI providers (mem0 ai doctor, docs/ai.md). Nothing is sent anywhere
+	// while a provider is none. Keys are never kept here: they come from
+	// the environment or the OS keyring (mem0 ai key set).
+	"llm.provider":      {"none", "LLM provider: openai (or any OpenAI-compatible endpoint), ollama, anthropic or none", checkEnum("none", "openai", "ollama", "anthropic")},
+	"llm.model":         {"", "LLM model (unset: a small default of the provider)", checkAny},
+	"llm.base_url":      {"", "LLM API address (unset: the provider's; e.g. http://localhost:11434/v1 for Ollama's OpenAI-compatible API)", checkBaseURL},
+	"embedder.provider": {"none", "embedding provider: openai (or any OpenAI-compatible endpoint), ollama or none", checkEnum("none", "openai", "ollama")},
+	"embedder.model":    {"", "embedding model (unset: a small default of the provider)", checkAny},
+	"embedder.base_url": {"", "embedding API address (unset: the provider's)", checkBaseURL},
+
 	// The team server the CLI talks to (mem0 login, mem0 sync, ...);
 	// MEM0_SERVER and --server win over it. Tokens are never kept here.
 	"remote.url":        {defaultRemoteURL, "team server the CLI logs in and syncs to ($MEM0_SERVER and --server win)", checkRemoteURL},
@@ -66,6 +77,20 @@ var configKeys = map[string]configKey{
 }
 
 func checkAny(s string) (any, error) { return s, nil }
+
+func checkBaseURL(s string) (any, error) {
+	if s == "" {
+		return s, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an http:// or https:// address", s)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%q holds a user or password; keys come from the environment or `mem0 ai key set`, never from the config file", s)
+	}
+	return s, nil
+}
 
 func checkContextName(s string) (any, error) {
 	if s == "" {
