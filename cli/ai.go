@@ -139,12 +139,18 @@ func (r *aiRole) client(f *Factory, timeout time.Duration, retries int) any {
 	return nil
 }
 
+// aiKeyHow says how to give role r a key.
+func aiKeyHow(r *aiRole) string {
+	env := "MEM0_" + strings.ToUpper(r.Role) + "_API_KEY"
+	if pe := providerKeyEnv(r.Provider); pe != "" && aiHost(r.endpoint()) == aiHost(ai.DefaultBaseURL(r.Provider)) {
+		env = pe
+	}
+	return fmt.Sprintf("set %s or run `mem0 ai key set %s`", env, r.Provider)
+}
+
 // aiFix says what to do about a provider error of role r.
 func aiFix(r *aiRole, err error) string {
-	keyHow := fmt.Sprintf("`mem0 ai key set %s`", r.Provider)
-	if pe := providerKeyEnv(r.Provider); pe != "" {
-		keyHow = fmt.Sprintf("set %s or run `mem0 ai key set %s`", pe, r.Provider)
-	}
+	keyHow := aiKeyHow(r)
 	switch {
 	case errors.Is(err, ai.ErrAuth):
 		if r.KeySource == "" {

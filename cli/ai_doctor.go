@@ -113,7 +113,7 @@ func checkAIRole(ctx context.Context, f *Factory, role string, r *aiRole, timeou
 	if r.key == "" && r.needsKey() {
 		c.Status = "problem"
 		c.Problem = "no API key"
-		c.Fix = aiFix(r, ai.ErrAuth)
+		c.Fix = aiKeyHow(r)
 		return c
 	}
 	start := time.Now()
