@@ -161,10 +161,7 @@ func ingestShell(ctx context.Context, f *Factory, s *store.Store) (*ingestResult
 				meta["redacted"] = masked
 				redacted++
 			}
-			text = fitContent(text, limit, meta)
-			if len(pd.Command) > len(cmd) {
-				meta["truncated_from"] = len(pd.Command)
-			}
+			text = fitContent(text, len(pd.Command), limit, meta)
 			t := pd.Start.UTC()
 			rec := store.Record{Type: "memory", Memory: &store.Memory{ID: pd.MemoryID(), Context: name,
 				Kind: content.KindCommand, Content: text, Metadata: meta, Source: content.SourceShell,
@@ -193,7 +190,8 @@ func ingestShell(ctx context.Context, f *Factory, s *store.Store) (*ingestResult
 // fitContent makes a command storable whatever the shell handed over:
 // bytes that are not UTF-8 become U+FFFD and a command over the size limit
 // is cut at a character boundary; metadata says which happened.
-func fitContent(text string, limit int, meta map[string]any) string {
+// original is the length of the command as typed, before filtering.
+func fitContent(text string, original, limit int, meta map[string]any) string {
 	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
 		text = strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\x00", "\uFFFD")
 		meta["invalid_utf8"] = true
@@ -203,7 +201,7 @@ func fitContent(text string, limit int, meta map[string]any) string {
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
 			cut--
 		}
-		meta["truncated_from"] = len(text)
+		meta["truncated_from"] = original
 		text = text[:cut]
 	}
 	return text

@@ -168,10 +168,15 @@ func (tx *Tx) AddSyncedContext(ctx context.Context, c SyncedContext) (string, er
 	if err := ValidateContextRef(name); err != nil {
 		return "", err
 	}
+	return name, tx.insertSynced(ctx, c, name)
+}
+
+// insertSynced records a context the server has under name.
+func (tx *Tx) insertSynced(ctx context.Context, c SyncedContext, name string) error {
 	now := millis(tx.now)
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO contexts (id, name, description, visibility, sync_enabled, remote_id, owner_kind, access_level, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`, c.ID, name, c.Description, c.Visibility, c.ID, c.OwnerKind, c.Level, now, now)
-	return name, mapErr(err, "add synced context "+name)
+	return mapErr(err, "add synced context "+c.Name)
 }
 
 // MarkContextSynced turns sync on for a local context that now exists on
@@ -484,11 +489,9 @@ func (tx *Tx) MergeIntoSynced(ctx context.Context, localID string, remote Synced
 		return 0, fmt.Errorf("%w: context %s is synced already", ErrConflict, local.Name)
 	}
 	if _, err := tx.GetContextByID(ctx, remote.ID); errors.Is(err, ErrNotFound) {
-		now := millis(tx.now)
-		if _, err := tx.q.ExecContext(ctx, `INSERT INTO contexts (id, name, description, visibility, sync_enabled, remote_id, owner_kind, access_level, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`, remote.ID, "merge-"+remote.ID, remote.Description, remote.Visibility, remote.ID,
-			remote.OwnerKind, remote.Level, now, now); err != nil {
-			return 0, mapErr(err, "add synced context "+remote.Name)
+		// Under a placeholder name until the local context's is free.
+		if err := tx.insertSynced(ctx, remote, "merge-"+remote.ID); err != nil {
+			return 0, err
 		}
 	} else if err != nil {
 		return 0, err
