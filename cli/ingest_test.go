@@ -258,10 +258,12 @@ func TestStartAndStopFollowTheShell(t *testing.T) {
 	}
 	// A script or a shell without the hook, started from a hooked shell,
 	// inherits MEM0_SESSION but is not that shell: it acts on all shells.
+	in("bash-a-1", 0xa)
+	tf.mustRun(t, "context", "start", "alpha") // shell a records again
 	in("bash-a-1", 0x77)
 	tf.mustRun(t, "context", "start", "gamma")
-	if a, _, _ := sessions.Get("bash-a-1"); a.Context != "" {
-		t.Fatal("a child process of shell a switched shell a")
+	if a, _, _ := sessions.Get("bash-a-1"); a.Context != alpha {
+		t.Fatalf("a child process of shell a switched shell a to %q", a.Context)
 	}
 	if !strings.Contains(tf.errOut.String(), "this one has no hook") {
 		t.Errorf("start outside the shell: %s", tf.errOut)
