@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,6 +146,15 @@ func lockSync(ctx context.Context, f *Factory, quiet bool) (func(), error) {
 // that one, so that "default" is one context on every machine rather than
 // one per machine.
 func personalSync(ctx context.Context, f *Factory, e *syncapi.Engine) error {
+	locals, err := e.Store.ListContexts(ctx)
+	if err != nil {
+		return err
+	}
+	// Once every context is synced there is nothing to upload or merge:
+	// no requests, so a sync with nothing to do stays one round trip.
+	if !slices.ContainsFunc(locals, func(c *store.Context) bool { return !c.Synced }) {
+		return nil
+	}
 	me, err := e.Client.Me(ctx)
 	if err != nil {
 		return err
@@ -158,10 +168,6 @@ func personalSync(ctx context.Context, f *Factory, e *syncapi.Engine) error {
 		if r.OwnerKind == "user" && r.OwnerID == me.User.ID && r.Visibility == "private" {
 			mine[strings.ToLower(r.Name)] = r
 		}
-	}
-	locals, err := e.Store.ListContexts(ctx)
-	if err != nil {
-		return err
 	}
 	p, err := f.Paths()
 	if err != nil {
