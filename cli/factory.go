@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
@@ -27,6 +28,9 @@ type Factory struct {
 	// ParentPID is the process id of whatever started mem0 (os.Getppid
 	// when nil): the shell, when a person typed the command.
 	ParentPID func() int
+	// AISent, when set, sees every request sent to an AI provider, after
+	// masking (--explain prints them).
+	AISent func(ai.Sent)
 
 	paths  *Paths
 	config *Config

@@ -124,17 +124,24 @@ func (f *Filter) Apply(cmd string) (string, int, bool) {
 	if f.Ignore != nil && f.Ignore.MatchString(cmd) {
 		return "", 0, false
 	}
+	cmd, n := f.Mask(cmd)
+	return cmd, n, true
+}
+
+// Mask hides the secrets the built-in rules and Redact find in text, and
+// says how many it hid. Text sent to an AI provider goes through it too.
+func (f *Filter) Mask(text string) (string, int) {
 	n := 0
-	lower := strings.ToLower(cmd)
+	lower := strings.ToLower(text)
 	for i, re := range rules() {
 		if hinted(lower, builtinRules[i].hints) {
-			cmd = mask(re, cmd, &n)
+			text = mask(re, text, &n)
 		}
 	}
 	if f.Redact != nil {
-		cmd = mask(f.Redact, cmd, &n)
+		text = mask(f.Redact, text, &n)
 	}
-	return cmd, n, true
+	return text, n
 }
 
 // hinted reports whether s contains one of hints.
