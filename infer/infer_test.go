@@ -1,0 +1,351 @@
+package infer_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mem0dev/mem0/ai"
+	"github.com/mem0dev/mem0/infer"
+	"github.com/mem0dev/mem0/infer/infertest"
+	"github.com/mem0dev/mem0/store"
+	"github.com/mem0dev/mem0/store/content"
+)
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "mem0.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// client is the real client of the fake's provider, with quick retries.
+func client(f *infertest.Fake) ai.Chatter {
+	cfg := ai.Config{BaseURL: f.BaseURL(), Model: "test-model", APIKey: infertest.Key, Timeout: 5 * time.Second,
+		BaseDelay: time.Millisecond, MaxRetries: 2}
+	switch f.Provider {
+	case ai.OpenAI:
+		return ai.NewOpenAI(cfg)
+	case ai.Anthropic:
+		return ai.NewAnthropic(cfg)
+	}
+	return ai.NewOllama(cfg)
+}
+
+func fake(t *testing.T, provider string, answer func(infertest.Input) string) *infertest.Fake {
+	f := infertest.New(provider, answer)
+	t.Cleanup(f.Close)
+	return f
+}
+
+func live(t *testing.T, s *store.Store, kind string) []*store.Memory {
+	t.Helper()
+	ms, err := s.ListMemories(context.Background(), store.Filter{Contexts: []string{"work"}, Kind: kind})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+func statuses(r infer.Result) string {
+	var b []string
+	for _, f := range r.Facts {
+		b = append(b, f.Status+":"+f.Text)
+	}
+	return strings.Join(b, " | ")
+}
+
+const billing = "Ana owns billing. To ship, deploy billing with make publish."
+
+func TestAddStoresLinkedFactsWithEachProvider(t *testing.T) {
+	ctx := context.Background()
+	for _, provider := range []string{ai.OpenAI, ai.Anthropic, ai.Ollama} {
+		t.Run(provider, func(t *testing.T) {
+			s := openStore(t)
+			f := fake(t, provider, infertest.Fenced(infertest.Canned))
+			req := infer.Request{Context: "work", Text: billing, Source: content.SourceCLI, Tags: []string{"team"},
+				Model: provider + "/test-model", Metadata: map[string]any{"repo": "api"}}
+			res, err := infer.Add(ctx, s, client(f), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Source == nil || res.SourceDuplicate || res.Requests != 1 || res.Count(infer.Stored) != 2 {
+				t.Fatalf("%+v: %s", res, statuses(res))
+			}
+			note := res.Source
+			if note.Kind != content.KindNote || note.Content != billing || note.Source != content.SourceCLI ||
+				note.Metadata["inferred_facts"] != float64(2) && note.Metadata["inferred_facts"] != 2 || note.Metadata["repo"] != "api" {
+				t.Fatalf("source note %+v", note)
+			}
+			facts := live(t, s, content.KindFact)
+			if len(facts) != 2 {
+				t.Fatalf("%d facts stored", len(facts))
+			}
+			for _, m := range facts {
+				if m.Source != content.SourceLLM || m.Metadata["derived_from"] != note.ID || m.Metadata["model"] != provider+"/test-model" ||
+					!slices.Equal(m.Tags, []string{"team"}) || m.Metadata["contradicts"] != nil {
+					t.Fatalf("fact %+v", m)
+				}
+			}
+			// What was sent: the input, the model asked for.
+			in := f.Inputs()
+			if len(in) != 1 || in[0].Text != billing || in[0].Model != "test-model" || in[0].Chat || len(in[0].Known) != 0 {
+				t.Fatalf("sent %+v", in)
+			}
+
+			// Again: nothing new. The note is recognised, each fact too,
+			// and the known facts were shown to the model.
+			res, err = infer.Add(ctx, s, client(f), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.SourceDuplicate || res.Source.ID != note.ID || res.Count(infer.Duplicate) != 2 || res.Count(infer.Stored) != 0 {
+				t.Fatalf("second run: %+v %s", res, statuses(res))
+			}
+			for _, fo := range res.Facts {
+				if fo.DuplicateOf == "" || fo.ID != "" {
+					t.Fatalf("%+v", fo)
+				}
+			}
+			if in := f.Inputs(); len(in[1].Known) != 2 {
+				t.Fatalf("known facts not shown: %+v", in[1])
+			}
+			if n := len(live(t, s, "")); n != 3 {
+				t.Fatalf("%d memories after the second run, want 3", n)
+			}
+		})
+	}
+}
+
+func TestAddDryRunStoresNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	res, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing", DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Source != nil || !res.DryRun || len(res.Facts) != 1 || res.Facts[0].Status != infer.New || res.Facts[0].ID != "" {
+		t.Fatalf("%+v", res)
+	}
+	if n := len(live(t, s, "")); n != 0 {
+		t.Fatalf("a dry run stored %d memories", n)
+	}
+	// A known fact shows as a duplicate in a dry run too.
+	if _, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing; pg-staging-2 is the db", DryRun: true})
+	if err != nil || statuses(res) != "duplicate:Ana owns the billing service | new:The staging database is pg-staging-2, port 6432" {
+		t.Fatalf("%v %s", err, statuses(res))
+	}
+}
+
+func TestAddContradictionIsStoredAndLinked(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.Anthropic, nil)
+	first, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := first.Facts[0].ID
+	res, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "News: Bob took over billing last week."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Facts) != 1 || res.Facts[0].Status != infer.Stored || !slices.Equal(res.Facts[0].Contradicts, []string{ana}) {
+		t.Fatalf("%+v", res.Facts)
+	}
+	bob, err := s.GetMemory(ctx, res.Facts[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := bob.Metadata["contradicts"].([]any); len(c) != 1 || c[0] != ana {
+		t.Fatalf("metadata %+v", bob.Metadata)
+	}
+	// The contradicted fact is untouched.
+	old, err := s.GetMemory(ctx, ana)
+	if err != nil || old.Deleted() || old.Version != 1 {
+		t.Fatalf("%v %+v", err, old)
+	}
+}
+
+func TestAddRetriesThenSucceeds(t *testing.T) {
+	for _, status := range []int{500, 429} {
+		s := openStore(t)
+		f := fake(t, ai.Ollama, nil)
+		f.FailNext(status, status)
+		res, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"})
+		if err != nil || res.Count(infer.Stored) != 1 || f.Requests() != 3 {
+			t.Fatalf("%d: %v %+v after %d requests", status, err, res, f.Requests())
+		}
+	}
+}
+
+func TestAddProviderFailureStoresNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	c := ai.NewOpenAI(ai.Config{BaseURL: f.BaseURL(), APIKey: "sk-wrong", MaxRetries: -1})
+	_, err := infer.Add(ctx, s, c, infer.Request{Context: "work", Text: "Ana owns billing"})
+	if !errors.Is(err, ai.ErrAuth) {
+		t.Fatalf("err %v", err)
+	}
+	// Retries run out on a chunk after the first: nothing at all is stored.
+	long := "Ana owns billing.\n\n" + strings.Repeat("filler text ", infer.ChunkBytes/12) + "\n\npg-staging-2 is the db"
+	calls := 0
+	failing := chatFunc(func(ctx context.Context, msgs []ai.Message, o ai.ChatOptions) (string, error) {
+		calls++
+		if calls == 2 {
+			return "", &ai.Error{Provider: "openai", Kind: ai.ErrServer, Status: 500}
+		}
+		return client(f).Chat(ctx, msgs, o)
+	})
+	if _, err := infer.Add(ctx, s, failing, infer.Request{Context: "work", Text: long}); !errors.Is(err, ai.ErrServer) || calls != 2 {
+		t.Fatalf("%d calls: %v", calls, err)
+	}
+	if n := len(live(t, s, "")); n != 0 {
+		t.Fatalf("%d memories stored after a failure", n)
+	}
+}
+
+type chatFunc func(context.Context, []ai.Message, ai.ChatOptions) (string, error)
+
+func (f chatFunc) Chat(ctx context.Context, m []ai.Message, o ai.ChatOptions) (string, error) {
+	return f(ctx, m, o)
+}
+
+func TestAddBadAnswer(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	_, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "this is garbage"})
+	if !errors.Is(err, infer.ErrBadAnswer) || !strings.Contains(err.Error(), "I'm sorry") {
+		t.Fatalf("%v", err)
+	}
+	// One reminder was sent before giving up.
+	if in := f.Inputs(); len(in) != 2 || in[0].Retry || !in[1].Retry {
+		t.Fatalf("%+v", in)
+	}
+	if n := len(live(t, s, "")); n != 0 {
+		t.Fatalf("%d memories stored", n)
+	}
+	// A model that gets it right on the reminder is fine.
+	first := true
+	f2 := fake(t, ai.OpenAI, func(in infertest.Input) string {
+		if first {
+			first = false
+			return "Facts: Ana owns billing"
+		}
+		return infertest.Canned(in)
+	})
+	res, err := infer.Add(ctx, s, client(f2), infer.Request{Context: "work", Text: "Ana owns billing"})
+	if err != nil || res.Requests != 2 || res.Count(infer.Stored) != 1 {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+func TestAddBrokenChatStoresNothing(t *testing.T) {
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	_, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: `[{"role":"user","content":"I like tabs over spaces"},`})
+	if !errors.Is(err, infer.ErrBadChat) || f.Requests() != 0 {
+		t.Fatalf("%v after %d requests", err, f.Requests())
+	}
+	if n := len(live(t, s, "")); n != 0 {
+		t.Fatalf("%d memories stored", n)
+	}
+}
+
+func TestAddChat(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.Anthropic, nil)
+	chat := `[{"role":"system","content":"You are helpful."},{"role":"user","content":"Remember: I prefer tabs over spaces."},{"role":"assistant","content":"Noted!"}]`
+	res, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: chat, Source: content.SourceMCP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if statuses(res) != "stored:The user prefers tabs over spaces" || res.Source.Source != content.SourceMCP ||
+		res.Source.Metadata["format"] != "chat" || !strings.HasPrefix(res.Source.Content, "system: You are helpful.\n\nuser: Remember") {
+		t.Fatalf("%s %+v", statuses(res), res.Source)
+	}
+	if in := f.Inputs(); !in[0].Chat || !strings.Contains(in[0].Text, "assistant: Noted!") {
+		t.Fatalf("%+v", in)
+	}
+	// Messages given directly are the same conversation.
+	res, err = infer.Add(ctx, s, client(f), infer.Request{Context: "work", Messages: []ai.Message{
+		{Role: "system", Content: "You are helpful."}, {Role: "user", Content: "Remember: I prefer tabs over spaces."}, {Role: "assistant", Content: "Noted!"}}})
+	if err != nil || !res.SourceDuplicate || statuses(res) != "duplicate:The user prefers tabs over spaces" {
+		t.Fatalf("%v %s", err, statuses(res))
+	}
+}
+
+func TestAddLongInputIsChunked(t *testing.T) {
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	text := "Ana owns billing.\n\n" + strings.Repeat("Some filler about the weather today.\n\n", infer.ChunkBytes/38+1) + "The staging db is pg-staging-2.\n\nAna owns billing."
+	res, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Requests < 2 || statuses(res) != "stored:Ana owns the billing service | stored:The staging database is pg-staging-2, port 6432" {
+		t.Fatalf("%d requests: %s", res.Requests, statuses(res))
+	}
+	for _, in := range f.Inputs() {
+		if len(in.Text) > infer.ChunkBytes {
+			t.Fatalf("a chunk of %d bytes", len(in.Text))
+		}
+	}
+}
+
+func TestAddSimilarHook(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	var asked []string
+	similar := func(_ context.Context, name string, texts []string) ([]string, error) {
+		if name != "work" {
+			t.Errorf("context %q", name)
+		}
+		asked = texts
+		out := make([]string, len(texts))
+		for i, tx := range texts {
+			if strings.Contains(tx, "staging") {
+				out[i] = "0193-existing"
+			}
+		}
+		return out, nil
+	}
+	res, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing; pg-staging-2", Similar: similar})
+	if err != nil || statuses(res) != "stored:Ana owns the billing service | similar:The staging database is pg-staging-2, port 6432" ||
+		res.Facts[1].DuplicateOf != "0193-existing" || len(asked) != 2 || res.Source.Metadata["inferred_facts"] != 1 {
+		t.Fatalf("%v %s %+v", err, statuses(res), res)
+	}
+	// A failing check is a warning: facts are compared by text alone.
+	res, err = infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Go 1.26 it is", DryRun: true,
+		Similar: func(context.Context, string, []string) ([]string, error) { return nil, errors.New("embedder down") }})
+	if err != nil || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "embedder down") || statuses(res) != "new:The project uses Go 1.26" {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+func TestAddNoFactsStillStoresTheSource(t *testing.T) {
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	res, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: "nothing here worth keeping"})
+	if err != nil || len(res.Facts) != 0 || res.Source == nil || res.Source.Metadata["inferred_facts"] != 0 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if _, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: "  "}); !errors.Is(err, infer.ErrNoInput) {
+		t.Fatalf("%v", err)
+	}
+}

@@ -1,0 +1,152 @@
+package infer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mem0dev/mem0/ai"
+)
+
+// ErrBadChat is returned for input that looks like a JSON array of chat
+// messages but is not one; the message says where it goes wrong.
+var ErrBadChat = errors.New("the input looks like a JSON array of chat messages but cannot be read")
+
+// Roles a chat message may have.
+var chatRoles = []string{"user", "assistant", "system"}
+
+// ParseChat tells whether text is a JSON array of chat messages
+// ([{"role":"user","content":"…"}, …]) and returns them. Anything else is
+// plain text (ok false, no error), except text that starts like such an
+// array — "[" then "{" — and mentions "role" but is broken or holds an
+// item that is not a message: that is an error naming the offset or the
+// item, since storing it as a note would surprise the user more.
+//
+// content may be a string or, as OpenAI's API allows, an array of parts of
+// which the {"type":"text","text":"…"} ones are kept.
+func ParseChat(text string) (msgs []ai.Message, ok bool, err error) {
+	trimmed := strings.TrimSpace(text)
+	if !looksLikeChat(trimmed) {
+		return nil, false, nil
+	}
+	lead := len(text) - len(strings.TrimLeft(text, " \t\r\n"))
+	dec := json.NewDecoder(strings.NewReader(trimmed))
+	var items []json.RawMessage
+	if err := dec.Decode(&items); err != nil {
+		return nil, false, fmt.Errorf("%w: %s", ErrBadChat, jsonProblem(text, trimmed, err, lead))
+	}
+	if rest := bytes.TrimSpace([]byte(trimmed[dec.InputOffset():])); len(rest) > 0 {
+		return nil, false, fmt.Errorf("%w: unexpected text after the array at offset %d", ErrBadChat, lead+int(dec.InputOffset()))
+	}
+	if len(items) == 0 {
+		return nil, false, fmt.Errorf("%w: the array holds no messages", ErrBadChat)
+	}
+	for i, raw := range items {
+		var m struct {
+			Role    *string         `json:"role"`
+			Content json.RawMessage `json:"content"`
+		}
+		if err := json.Unmarshal(raw, &m); err != nil || m.Role == nil || m.Content == nil {
+			return nil, false, fmt.Errorf(`%w: message %d is not an object with "role" and "content"`, ErrBadChat, i+1)
+		}
+		role := strings.ToLower(strings.TrimSpace(*m.Role))
+		if !contains(chatRoles, role) {
+			return nil, false, fmt.Errorf("%w: message %d has role %q: use %s", ErrBadChat, i+1, *m.Role, strings.Join(chatRoles, ", "))
+		}
+		body, err := contentText(m.Content)
+		if err != nil {
+			return nil, false, fmt.Errorf("%w: message %d: %v", ErrBadChat, i+1, err)
+		}
+		if strings.TrimSpace(body) == "" {
+			continue // an empty turn (e.g. a tool call's) says nothing
+		}
+		msgs = append(msgs, ai.Message{Role: role, Content: body})
+	}
+	if len(msgs) == 0 {
+		return nil, false, fmt.Errorf("%w: every message is empty", ErrBadChat)
+	}
+	return msgs, true, nil
+}
+
+// looksLikeChat: "[" then "{", and a "role" key somewhere. Plain text that
+// starts with a bracket ("[wip] fix the build") is not taken for JSON.
+func looksLikeChat(s string) bool {
+	if !strings.HasPrefix(s, "[") {
+		return false
+	}
+	rest := strings.TrimLeft(s[1:], " \t\r\n")
+	return strings.HasPrefix(rest, "{") && strings.Contains(s, `"role"`)
+}
+
+func contentText(raw json.RawMessage) (string, error) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, nil
+	}
+	var parts []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	if json.Unmarshal(raw, &parts) == nil {
+		var b []string
+		for _, p := range parts {
+			if p.Type == "text" || p.Type == "" && p.Text != "" {
+				b = append(b, p.Text)
+			}
+		}
+		return strings.Join(b, "\n"), nil
+	}
+	return "", errors.New(`"content" is neither text nor a list of {"type":"text","text":…} parts`)
+}
+
+// jsonProblem words a decoding error of trimmed (which starts lead bytes
+// into the user's text) with the offset (from 0), line and column (from 1)
+// in that text.
+func jsonProblem(text, trimmed string, err error, lead int) string {
+	off := -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = max(int(syn.Offset)-1, 0) // Offset counts the bad byte
+	case errors.As(err, &typ):
+		off = max(int(typ.Offset)-1, 0)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		off = len(trimmed)
+		return fmt.Sprintf("it ends before the array is closed (offset %d)", lead+off)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if off < 0 {
+		return msg
+	}
+	off += lead
+	before := text[:min(off, len(text))]
+	line := strings.Count(before, "\n") + 1
+	col := len(before) - strings.LastIndexByte(before, '\n')
+	return fmt.Sprintf("%s at offset %d (line %d, column %d)", msg, off, line, col)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Transcript renders messages as the text stored for them and sent to the
+// model: one "role: content" block per message.
+func Transcript(msgs []ai.Message) string {
+	var b strings.Builder
+	for i, m := range msgs {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(m.Role + ": " + strings.TrimSpace(m.Content))
+	}
+	return b.String()
+}
