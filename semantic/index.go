@@ -1,0 +1,415 @@
+package semantic
+
+import (
+	"bytes"
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// The vector index file holds a copy of the stored vectors laid out for a
+// fast exact scan: reading 100,000 vectors of 768 dimensions out of SQLite
+// takes seconds, mapping this file takes a fraction of a millisecond. The
+// database stays the truth; the file is rebuilt from it whenever it does
+// not match (a missing, torn or foreign file, another model).
+//
+// Layout: a 256-byte header, then records of [seq int64][rev int64]
+// [dims float32], all little-endian, so the whole file past the header is
+// one []float32 and record i's vector starts at float i*(dims+4)+4.
+// Records are only ever appended; a memory whose text changed gets a new
+// record, and the old one is told apart by its rev.
+const (
+	indexMagic    = "MEM0VEC1"
+	headerSize    = 256
+	offDims       = 8  // uint32
+	offCount      = 16 // uint64: complete records
+	offRev        = 24 // uint64: the newest embeddings.rev copied
+	offModelLen   = 32 // uint32
+	offModel      = 36
+	maxModelBytes = headerSize - offModel
+)
+
+var errBadIndex = errors.New("the vector index file is damaged")
+
+// littleEndian: the records are read in place, which needs a
+// little-endian machine (every platform mem0 ships for is one).
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// index is an open, mapped vector file.
+type index struct {
+	data  []byte
+	unmap func() error
+	dims  int
+	count int
+	rev   int64
+	model string
+}
+
+func (ix *index) close() {
+	if ix != nil && ix.unmap != nil {
+		ix.unmap()
+		ix.unmap = nil
+	}
+}
+
+func (ix *index) recFloats() int { return ix.dims + 4 }
+
+// openIndex maps the file at path. It returns nil and no error when there
+// is no file, and errBadIndex when it is not a complete index.
+func openIndex(path string) (*index, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the vector index: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open the vector index: %w", err)
+	}
+	if fi.Size() < headerSize {
+		return nil, errBadIndex
+	}
+	data, unmap, err := mapFile(f, int(fi.Size()))
+	if err != nil {
+		return nil, fmt.Errorf("map the vector index: %w", err)
+	}
+	ix := &index{data: data, unmap: unmap}
+	if err := ix.readHeader(); err != nil {
+		ix.close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *index) readHeader() error {
+	h := ix.data
+	if !bytes.Equal(h[:8], []byte(indexMagic)) || !littleEndian {
+		return errBadIndex
+	}
+	ix.dims = int(binary.LittleEndian.Uint32(h[offDims:]))
+	count := binary.LittleEndian.Uint64(h[offCount:])
+	ix.rev = int64(binary.LittleEndian.Uint64(h[offRev:]))
+	n := int(binary.LittleEndian.Uint32(h[offModelLen:]))
+	if ix.dims <= 0 || ix.dims > 1<<16 || n > maxModelBytes {
+		return errBadIndex
+	}
+	ix.model = string(h[offModel : offModel+n])
+	// A writer appends records before it raises the count, so a count
+	// beyond the mapped length means a torn write: the file is rebuilt.
+	if count > uint64((len(ix.data)-headerSize)/(4*ix.recFloats())) {
+		return errBadIndex
+	}
+	ix.count = int(count)
+	return nil
+}
+
+// floats is the record area as float32s.
+func (ix *index) floats() []float32 {
+	if ix.count == 0 {
+		return nil
+	}
+	n := ix.count * ix.recFloats()
+	return unsafe.Slice((*float32)(unsafe.Pointer(&ix.data[headerSize])), n)
+}
+
+// record returns record i's seq and rev.
+func (ix *index) record(i int) (seq, rev int64) {
+	off := headerSize + i*4*ix.recFloats()
+	return int64(binary.LittleEndian.Uint64(ix.data[off:])), int64(binary.LittleEndian.Uint64(ix.data[off+8:]))
+}
+
+// candidate is a record and its similarity to the query.
+type candidate struct {
+	seq, rev int64
+	score    float32
+}
+
+// candHeap keeps the best k candidates: the worst on top.
+type candHeap []candidate
+
+func (h candHeap) Len() int           { return len(h) }
+func (h candHeap) Less(i, j int) bool { return h[i].score < h[j].score }
+func (h candHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *candHeap) Push(x any)        { *h = append(*h, x.(candidate)) }
+func (h *candHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// top returns the k records most similar to q (unit length), best first.
+// allow, when not nil, skips records it refuses before any arithmetic.
+// The scan is split across the processors.
+func (ix *index) top(q []float32, k int, allow func(seq int64) bool) []candidate {
+	if ix == nil || ix.count == 0 || len(q) != ix.dims || k <= 0 {
+		return nil
+	}
+	parts := min(runtime.GOMAXPROCS(0), max(1, ix.count/4096))
+	heaps := make([]candHeap, parts)
+	var wg sync.WaitGroup
+	per := (ix.count + parts - 1) / parts
+	for p := range parts {
+		lo, hi := p*per, min(ix.count, (p+1)*per)
+		wg.Go(func() { heaps[p] = ix.scan(q, k, lo, hi, allow) })
+	}
+	wg.Wait()
+	all := heaps[0]
+	for _, h := range heaps[1:] {
+		for _, c := range h {
+			if len(all) < k {
+				heap.Push(&all, c)
+			} else if c.score > all[0].score {
+				all[0] = c
+				heap.Fix(&all, 0)
+			}
+		}
+	}
+	out := make([]candidate, len(all))
+	for i := len(all) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(&all).(candidate)
+	}
+	return out
+}
+
+func (ix *index) scan(q []float32, k, lo, hi int, allow func(int64) bool) candHeap {
+	fl := ix.floats()
+	rf := ix.recFloats()
+	h := make(candHeap, 0, k)
+	for i := lo; i < hi; i++ {
+		var seq, rev int64
+		if allow != nil {
+			if seq, rev = ix.record(i); !allow(seq) {
+				continue
+			}
+		}
+		base := i*rf + 4
+		s := dot(q, fl[base:base+ix.dims])
+		if len(h) == k && s <= h[0].score {
+			continue
+		}
+		if allow == nil {
+			seq, rev = ix.record(i)
+		}
+		if len(h) < k {
+			heap.Push(&h, candidate{seq, rev, s})
+		} else {
+			h[0] = candidate{seq, rev, s}
+			heap.Fix(&h, 0)
+		}
+	}
+	return h
+}
+
+// dot is the inner product; with unit vectors, the cosine similarity.
+// Four accumulators let the adds overlap.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		s0 += a[i]*b[i] + a[i+4]*b[i+4]
+		s1 += a[i+1]*b[i+1] + a[i+5]*b[i+5]
+		s2 += a[i+2]*b[i+2] + a[i+6]*b[i+6]
+		s3 += a[i+3]*b[i+3] + a[i+7]*b[i+7]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return s0 + s1 + s2 + s3
+}
+
+// normalize scales v to unit length in place (a zero vector stays zero).
+func normalize(v []float32) []float32 {
+	var sum float64
+	for _, x := range v {
+		sum += float64(x) * float64(x)
+	}
+	if sum == 0 {
+		return v
+	}
+	inv := float32(1 / math.Sqrt(sum))
+	for i := range v {
+		v[i] *= inv
+	}
+	return v
+}
+
+// syncIndex makes the file at path hold every vector stored for model and
+// returns it mapped (nil when there are no vectors). The common case, a
+// file already up to date, costs one indexed query and a map.
+func syncIndex(ctx context.Context, s *store.Store, path, model string) (*index, error) {
+	rev, err := s.EmbeddingRev(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if rev == 0 {
+		return nil, nil
+	}
+	ix, err := openIndex(path)
+	model = clipModel(model)
+	if err == nil && ix != nil && ix.model == model && ix.rev == rev {
+		return ix, nil
+	}
+	ix.close()
+	// Bring it up to date under the database's write lock, so that two
+	// processes never write the file at once.
+	err = s.WithTx(ctx, func(tx *store.Tx) error {
+		ix, err := openIndex(path)
+		defer ix.close()
+		rev, err2 := tx.EmbeddingRev(ctx)
+		if err2 != nil {
+			return err2
+		}
+		if err == nil && ix != nil && ix.model == model && ix.rev == rev {
+			return nil
+		}
+		if err != nil || ix == nil || ix.model != model || ix.rev > rev {
+			return rebuildIndex(ctx, tx, path, model)
+		}
+		n, err := tx.EmbeddingCount(ctx)
+		if err != nil {
+			return err
+		}
+		if ix.count > 2*n+1024 { // mostly superseded records: start afresh
+			return rebuildIndex(ctx, tx, path, model)
+		}
+		dims, count, from := ix.dims, ix.count, ix.rev
+		ix.close() // Windows cannot grow a file it has mapped
+		return appendIndex(ctx, tx, path, dims, count, from)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return openIndex(path)
+}
+
+// rebuildIndex writes a new file from every stored vector and renames it
+// into place, so readers see the old file or the new one, never a mix.
+func rebuildIndex(ctx context.Context, tx *store.Tx, path, model string) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("write the vector index: %w", err)
+	}
+	w := &recordWriter{f: f, off: headerSize}
+	err = tx.EachEmbedding(ctx, 0, w.add)
+	if err == nil {
+		err = w.flush()
+	}
+	if err == nil {
+		err = writeHeader(f, max(w.dims, 1), w.count, w.rev, model)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write the vector index: %w", err)
+	}
+	return nil
+}
+
+// appendIndex adds the vectors written after rev from to the file.
+func appendIndex(ctx context.Context, tx *store.Tx, path string, dims, count int, from int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("update the vector index: %w", err)
+	}
+	defer f.Close()
+	w := &recordWriter{f: f, off: int64(headerSize + count*4*(dims+4)), dims: dims, count: count, rev: from}
+	if err := tx.EachEmbedding(ctx, from, w.add); err != nil {
+		return err
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("update the vector index: %w", err)
+	}
+	// Records first, then the count that makes them visible.
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], uint64(w.count))
+	binary.LittleEndian.PutUint64(b[8:], uint64(w.rev))
+	if _, err := f.WriteAt(b[:], offCount); err != nil {
+		return fmt.Errorf("update the vector index: %w", err)
+	}
+	return nil
+}
+
+// recordWriter buffers records and writes them at off.
+type recordWriter struct {
+	f     *os.File
+	off   int64
+	buf   []byte
+	dims  int
+	count int
+	rev   int64
+}
+
+func (w *recordWriter) add(seq, rev int64, vec []byte) error {
+	if w.dims == 0 {
+		w.dims = len(vec) / 4
+	}
+	if len(vec) != 4*w.dims {
+		// Vectors of another size: the embedder changed without a reset.
+		return fmt.Errorf("%w: vectors of %d and %d dimensions are stored; run mem0 reindex", store.ErrCorrupt, w.dims, len(vec)/4)
+	}
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(seq))
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(rev))
+	w.buf = append(w.buf, vec...)
+	w.count++
+	w.rev = rev
+	if len(w.buf) >= 4<<20 {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *recordWriter) flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	if _, err := w.f.WriteAt(w.buf, w.off); err != nil {
+		return err
+	}
+	w.off += int64(len(w.buf))
+	w.buf = w.buf[:0]
+	return nil
+}
+
+// clipModel is the model name as the header can hold it.
+func clipModel(model string) string {
+	if len(model) > maxModelBytes {
+		return model[:maxModelBytes]
+	}
+	return model
+}
+
+func writeHeader(f *os.File, dims, count int, rev int64, model string) error {
+	model = clipModel(model)
+	h := make([]byte, headerSize)
+	copy(h, indexMagic)
+	binary.LittleEndian.PutUint32(h[offDims:], uint32(dims))
+	binary.LittleEndian.PutUint64(h[offCount:], uint64(count))
+	binary.LittleEndian.PutUint64(h[offRev:], uint64(rev))
+	binary.LittleEndian.PutUint32(h[offModelLen:], uint32(len(model)))
+	copy(h[offModel:], model)
+	_, err := f.WriteAt(h, 0)
+	return err
+}

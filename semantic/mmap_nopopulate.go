@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package semantic
+
+const mapPopulate = 0

@@ -1,0 +1,274 @@
+package semantic
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/mem0dev/mem0/store"
+)
+
+// Mode is how a search ranks.
+type Mode string
+
+const (
+	Auto     Mode = ""         // hybrid when an embedder is usable, else keyword
+	Hybrid   Mode = "hybrid"   // words and meaning, fused
+	Keyword  Mode = "keyword"  // BM25 only
+	Semantic Mode = "semantic" // vectors only
+)
+
+// rrfK is reciprocal rank fusion's constant: 60, as in Cormack et al.,
+// so that the top few of either list count about equally.
+const rrfK = 60
+
+// Hit is one search result and how it was found.
+type Hit struct {
+	store.Result
+	// KeywordRank and SemanticRank are 1-based places in each ranking
+	// (0: not in it); Similarity is the cosine with the query.
+	KeywordRank  int     `json:"keyword_rank,omitempty"`
+	SemanticRank int     `json:"semantic_rank,omitempty"`
+	Similarity   float64 `json:"similarity,omitempty"`
+}
+
+// Explanation says how a search was done, for --explain.
+type Explanation struct {
+	Asked  Mode             `json:"asked"`
+	Mode   Mode             `json:"mode"`             // what ran
+	Reason string           `json:"reason,omitempty"` // why it is not what was asked or hybrid
+	Match  store.SearchMode `json:"match,omitempty"`  // how the words matched
+	Model  string           `json:"model,omitempty"`
+	// Indexed memories have a vector; Waiting ones do not yet.
+	Indexed     int     `json:"indexed"`
+	Waiting     int     `json:"waiting"`
+	EmbeddedNow int     `json:"embedded_now"` // embedded with the query
+	Background  bool    `json:"background"`   // a background run was started
+	MinSim      float64 `json:"min_similarity,omitempty"`
+}
+
+// Search ranks the live memories passing f for query. In hybrid mode it
+// fuses the BM25 ranking with the vector ranking; a memory found by
+// meaning alone must reach MinSimilarity. When vectors cannot be had (no
+// embedder, the provider down) an Auto search falls back to words and the
+// explanation says why; a Semantic one fails.
+func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode Mode, highlight bool) ([]Hit, *Explanation, error) {
+	ex := &Explanation{Asked: mode, Mode: mode, Model: e.Model}
+	if f.Limit <= 0 {
+		f.Limit = 10
+	}
+	if mode == Auto || mode == Hybrid {
+		ex.Mode = Hybrid
+		if err := e.usable(); err != nil {
+			if mode == Hybrid {
+				return nil, ex, err
+			}
+			ex.Mode, ex.Reason = Keyword, err.Error()
+		}
+	}
+	if ex.Mode == Keyword {
+		return e.keyword(ctx, query, f, highlight, ex)
+	}
+	if err := e.usable(); err != nil {
+		return nil, ex, err
+	}
+	qv, err := e.queryVector(ctx, query, ex)
+	if err != nil {
+		if mode != Auto {
+			return nil, ex, err
+		}
+		ex.Mode, ex.Reason = Keyword, "the embedder failed, so only words were matched: "+err.Error()
+		return e.keyword(ctx, query, f, highlight, ex)
+	}
+	ex.MinSim = e.minSimilarity()
+	want := f.Offset + f.Limit
+	if ex.Mode == Semantic {
+		hits, err := e.vector(ctx, qv, f, want, ex)
+		if err != nil {
+			return nil, ex, err
+		}
+		return page(hits, f.Offset, f.Limit), ex, nil
+	}
+	// Each list is ranked deeper than the page, so that a memory second
+	// in one and tenth in the other can still come out on top.
+	depth := max(want*3, 30)
+	kf := f
+	kf.Offset, kf.Limit = 0, depth
+	words, match, err := e.Store.Search(ctx, query, kf, highlight)
+	if err != nil {
+		return nil, ex, err
+	}
+	ex.Match = match
+	meaning, err := e.vector(ctx, qv, f, depth, ex)
+	if err != nil {
+		return nil, ex, err
+	}
+	wordWeight := 1.0
+	if match == store.MatchAny {
+		// No memory holds every word: the matches on some words (often
+		// the least telling ones) count half.
+		wordWeight = 0.5
+	}
+	return page(fuse(words, meaning, wordWeight, ex.MinSim), f.Offset, f.Limit), ex, nil
+}
+
+func (e *Engine) keyword(ctx context.Context, query string, f store.Filter, highlight bool, ex *Explanation) ([]Hit, *Explanation, error) {
+	res, match, err := e.Store.Search(ctx, query, f, highlight)
+	ex.Match = match
+	hits := make([]Hit, len(res))
+	for i, r := range res {
+		hits[i] = Hit{Result: r, KeywordRank: f.Offset + i + 1}
+	}
+	return hits, ex, err
+}
+
+// queryVector embeds the query, together with the memories waiting for a
+// vector when they fit in the same request; a longer backlog goes to the
+// background run and this search uses the vectors there are.
+func (e *Engine) queryVector(ctx context.Context, query string, ex *Explanation) ([]float32, error) {
+	if _, err := e.prepare(ctx); err != nil {
+		return nil, err
+	}
+	batch, err := e.Store.PendingEmbeddings(ctx, e.inline()+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(batch) > e.inline() {
+		if ex.Waiting, err = e.Store.EmbeddingBacklog(ctx); err != nil {
+			return nil, err
+		}
+		batch = nil
+		if e.Background != nil {
+			e.Background()
+			ex.Background = true
+		}
+	}
+	n, vecs, err := e.embedPending(ctx, batch, []string{embedText(query)})
+	if err != nil {
+		return nil, err
+	}
+	ex.EmbeddedNow = n
+	return vecs[0], nil
+}
+
+// vector returns up to want memories passing f, most similar first. The
+// scan first takes the best few times want and checks them against the
+// database (still current, passing the filters); when the filters drop too
+// many, it scans again over just the memories that pass them.
+func (e *Engine) vector(ctx context.Context, qv []float32, f store.Filter, want int, ex *Explanation) ([]Hit, error) {
+	ix, err := syncIndex(ctx, e.Store, e.IndexPath, e.Model)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.close()
+	if ix != nil {
+		ex.Indexed = ix.count
+	}
+	if ix == nil || ix.dims != len(qv) {
+		return nil, nil
+	}
+	k := max(4*want, 64)
+	cands := ix.top(qv, k, nil)
+	hits, err := e.verify(ctx, cands, f)
+	if err != nil || len(hits) >= want || len(cands) < k {
+		return cut(hits, want), err
+	}
+	allowed, err := e.Store.SeqsMatching(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ok := make(map[int64]struct{}, len(allowed))
+	for _, s := range allowed {
+		ok[s] = struct{}{}
+	}
+	cands = ix.top(qv, 2*want, func(seq int64) bool { _, in := ok[seq]; return in })
+	hits, err = e.verify(ctx, cands, f)
+	return cut(hits, want), err
+}
+
+// verify keeps the candidates whose record is the memory's current vector
+// and that pass f, best first.
+func (e *Engine) verify(ctx context.Context, cands []candidate, f store.Filter) ([]Hit, error) {
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	seqs := make([]int64, len(cands))
+	for i, c := range cands {
+		seqs[i] = c.seq
+	}
+	revs, err := e.Store.EmbeddingRevs(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	score := make(map[int64]float64, len(cands))
+	seqs = seqs[:0]
+	for _, c := range cands {
+		if revs[c.seq] != c.rev {
+			continue // an older vector of an edited memory
+		}
+		if _, dup := score[c.seq]; !dup {
+			score[c.seq] = float64(c.score)
+			seqs = append(seqs, c.seq)
+		}
+	}
+	res, err := e.Store.ResultsFor(ctx, seqs, score, f)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, len(res))
+	for i, r := range res {
+		hits[i] = Hit{Result: r, SemanticRank: i + 1, Similarity: r.Score}
+	}
+	return hits, nil
+}
+
+// fuse merges the two rankings by reciprocal rank fusion: each memory
+// scores the sum of weight/(rrfK+rank) over the lists it is in. The vector
+// ranking only counts for memories at least minSim similar: the nearest
+// neighbours of a query always exist, relevant or not.
+func fuse(words []store.Result, meaning []Hit, wordWeight, minSim float64) []Hit {
+	byID := map[string]*Hit{}
+	var out []*Hit
+	for i, r := range words {
+		h := &Hit{Result: r, KeywordRank: i + 1}
+		h.Score = wordWeight / float64(rrfK+i+1)
+		byID[r.ID] = h
+		out = append(out, h)
+	}
+	for i, m := range meaning {
+		if h := byID[m.ID]; h != nil {
+			h.SemanticRank, h.Similarity = i+1, m.Similarity
+			if m.Similarity >= minSim {
+				h.Score += 1.0 / float64(rrfK+i+1)
+			}
+			continue
+		}
+		if m.Similarity < minSim {
+			continue
+		}
+		h := m
+		h.SemanticRank = i + 1
+		h.Score = 1.0 / float64(rrfK+i+1)
+		out = append(out, &h)
+	}
+	slices.SortStableFunc(out, func(a, b *Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return b.CreatedAt.Compare(a.CreatedAt)
+	})
+	hits := make([]Hit, len(out))
+	for i, h := range out {
+		hits[i] = *h
+	}
+	return hits
+}
+
+func page(h []Hit, offset, limit int) []Hit {
+	if offset >= len(h) {
+		return nil
+	}
+	return h[offset:min(len(h), offset+limit)]
+}
+
+func cut(h []Hit, n int) []Hit { return h[:min(len(h), n)] }

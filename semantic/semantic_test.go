@@ -1,0 +1,275 @@
+package semantic
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mem0dev/mem0/ai"
+	"github.com/mem0dev/mem0/ai/aitest"
+	"github.com/mem0dev/mem0/store"
+)
+
+// labelled is a small set where words alone fail: no query shares a word
+// with the memory it is looking for.
+var labelled = []struct{ query, want string }{
+	{"how do I ship a release", "deploy with make publish"},
+	{"postgres connection details", "the staging db is pg-staging-2, port 6432"},
+	{"why is everything sluggish", "p99 latency regressed after the redis cache change: slow"},
+	{"who maintains invoicing", "Ana owns the billing service"},
+}
+
+var distractors = []string{
+	"buy milk on the way home",
+	"the docker image is built by CI on every push",
+	"run go test ./... before pushing",
+	"login uses SSO via okta",
+	"standup moved to 10:15 on Mondays",
+	"vim: use :noh to clear the search highlight",
+}
+
+type fixture struct {
+	s   *store.Store
+	emb *aitest.Embedder
+	e   *Engine
+	ids map[string]string // content -> id
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, filepath.Join(dir, "mem0.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	emb := &aitest.Embedder{Dims: 64}
+	ts := httptest.NewServer(emb)
+	t.Cleanup(ts.Close)
+	fx := &fixture{s: s, emb: emb, ids: map[string]string{}}
+	fx.e = &Engine{
+		Store:     s,
+		Embedder:  ai.NewOpenAI(ai.Config{BaseURL: ts.URL + "/v1", Model: "stub", MaxRetries: -1}),
+		Model:     "openai:stub@" + ts.URL,
+		IndexPath: IndexPath(s.Path()),
+	}
+	return fx
+}
+
+func (fx *fixture) add(t *testing.T, contextName string, texts ...string) {
+	t.Helper()
+	ctx := context.Background()
+	err := fx.s.WithTx(ctx, func(tx *store.Tx) error {
+		for _, text := range texts {
+			m, _, err := tx.AddMemory(ctx, store.NewMemory{Context: contextName, Content: text})
+			if err != nil {
+				return err
+			}
+			fx.ids[text] = m.ID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (fx *fixture) search(t *testing.T, q string, mode Mode, f store.Filter) ([]Hit, *Explanation) {
+	t.Helper()
+	hits, ex, err := fx.e.Search(context.Background(), q, f, mode, false)
+	if err != nil {
+		t.Fatalf("search %q (%s): %v", q, mode, err)
+	}
+	return hits, ex
+}
+
+func top(h []Hit) string {
+	if len(h) == 0 {
+		return "(nothing)"
+	}
+	return h[0].Content
+}
+
+func TestHybridFindsByMeaningWhereWordsFail(t *testing.T) {
+	fx := newFixture(t)
+	for _, l := range labelled {
+		fx.add(t, "work", l.want)
+	}
+	fx.add(t, "work", distractors...)
+	for _, l := range labelled {
+		words, _ := fx.search(t, l.query, Keyword, store.Filter{})
+		if top(words) == l.want {
+			t.Errorf("the labelled set is too easy: words alone find %q for %q", l.want, l.query)
+		}
+		for _, mode := range []Mode{Auto, Hybrid, Semantic} {
+			hits, ex := fx.search(t, l.query, mode, store.Filter{})
+			if top(hits) != l.want {
+				t.Errorf("%s search %q: top hit %q, want %q", mode, l.query, top(hits), l.want)
+			}
+			if ex.Mode == Keyword {
+				t.Errorf("%s search fell back to words: %s", mode, ex.Reason)
+			}
+		}
+	}
+	// A word match still counts: an exact term ranks its memory first.
+	hits, ex := fx.search(t, "okta", Auto, store.Filter{})
+	if top(hits) != "login uses SSO via okta" || hits[0].KeywordRank != 1 {
+		t.Errorf("hybrid search okta: %+v", hits)
+	}
+	if ex.Mode != Hybrid || ex.Indexed != len(labelled)+len(distractors) {
+		t.Errorf("explanation: %+v", ex)
+	}
+}
+
+func TestSearchEmbedsTheBacklogWithTheQueryInOneRequest(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", distractors...)
+	fx.search(t, "anything", Auto, store.Filter{}) // the first search queues and embeds all
+	before := fx.emb.Requests.Load()
+	fx.add(t, "work", "deploy with make publish")
+	hits, ex := fx.search(t, "ship a release", Auto, store.Filter{})
+	if got := fx.emb.Requests.Load() - before; got != 1 {
+		t.Errorf("a search with one memory waiting made %d requests, want 1", got)
+	}
+	if ex.EmbeddedNow != 1 || top(hits) != "deploy with make publish" {
+		t.Errorf("embedded now %d, top %q", ex.EmbeddedNow, top(hits))
+	}
+}
+
+func TestEditedAndDeletedMemoriesLeaveTheVectorRanking(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.add(t, "work", distractors...)
+	if hits, _ := fx.search(t, "ship a release", Semantic, store.Filter{}); top(hits) != "deploy with make publish" {
+		t.Fatalf("before the edit: %q", top(hits))
+	}
+	text := "bake sourdough bread on sunday"
+	err := fx.s.WithTx(ctx, func(tx *store.Tx) error {
+		_, _, err := tx.UpdateMemory(ctx, fx.ids["deploy with make publish"], store.Patch{Content: &text})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, _ := fx.search(t, "ship a release", Semantic, store.Filter{})
+	for _, h := range hits {
+		if h.Content == text && h.Similarity > 0.5 {
+			t.Errorf("the edited memory still ranks by its old text: %+v", h)
+		}
+	}
+	if hits, _ := fx.search(t, "sourdough", Semantic, store.Filter{}); top(hits) != text {
+		t.Errorf("the new text is not found by its vector: %q", top(hits))
+	}
+	err = fx.s.WithTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.DeleteMemory(ctx, fx.ids["deploy with make publish"])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range mustHits(fx.search(t, "sourdough bread", Semantic, store.Filter{})) {
+		if h.Content == text {
+			t.Errorf("a deleted memory was returned")
+		}
+	}
+}
+
+func mustHits(h []Hit, _ *Explanation) []Hit { return h }
+
+func TestFiltersKeepTheirMeaningInASmallContext(t *testing.T) {
+	fx := newFixture(t)
+	// Many close matches elsewhere, so the first round of candidates holds
+	// none of the small context's memories.
+	var many []string
+	for i := range 300 {
+		many = append(many, "release train "+string(rune('a'+i%26))+string(rune('a'+i/26)))
+	}
+	fx.add(t, "big", many...)
+	fx.add(t, "small", "deploy with make publish", "buy milk on the way home")
+	if _, err := fx.e.Reindex(context.Background(), false, nil); err != nil {
+		t.Fatal(err)
+	}
+	hits, _ := fx.search(t, "ship a release", Semantic, store.Filter{Contexts: []string{"small"}, Limit: 1})
+	if top(hits) != "deploy with make publish" {
+		t.Errorf("context filter: top %q", top(hits))
+	}
+}
+
+func TestNoEmbedderIsKeywordAndSaysWhy(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.e.Embedder = nil
+	hits, ex := fx.search(t, "publish", Auto, store.Filter{})
+	if ex.Mode != Keyword || ex.Reason == "" || top(hits) != "deploy with make publish" {
+		t.Errorf("no embedder: mode %s reason %q hits %v", ex.Mode, ex.Reason, hits)
+	}
+	if _, _, err := fx.e.Search(context.Background(), "publish", store.Filter{}, Semantic, false); err == nil {
+		t.Error("a semantic search without an embedder did not fail")
+	}
+}
+
+func TestAProviderFailureFallsBackToWords(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.emb.Fail.Store(500)
+	hits, ex := fx.search(t, "publish", Auto, store.Filter{})
+	if ex.Mode != Keyword || top(hits) != "deploy with make publish" {
+		t.Errorf("provider down: mode %s hits %v", ex.Mode, hits)
+	}
+	if _, _, err := fx.e.Search(context.Background(), "publish", store.Filter{}, Semantic, false); err == nil {
+		t.Error("a semantic search with the provider down did not fail")
+	}
+}
+
+func TestAnotherModelStartsOver(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", distractors...)
+	fx.search(t, "docker", Auto, store.Filter{})
+	texts := fx.emb.Texts.Load()
+	fx.e.Model += "-v2"
+	_, ex := fx.search(t, "docker", Auto, store.Filter{})
+	if got := fx.emb.Texts.Load() - texts; got != int64(len(distractors))+1 {
+		t.Errorf("after a model change %d texts were embedded, want every memory and the query (%d)", got, len(distractors)+1)
+	}
+	if ex.Indexed != len(distractors) {
+		t.Errorf("indexed %d", ex.Indexed)
+	}
+}
+
+func TestADamagedIndexFileIsRebuilt(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.add(t, "work", distractors...)
+	fx.search(t, "ship", Auto, store.Filter{})
+	if err := os.WriteFile(fx.e.IndexPath, []byte("MEM0VEC1 but torn"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hits, ex := fx.search(t, "ship a release", Semantic, store.Filter{})
+	if top(hits) != "deploy with make publish" || ex.Indexed != len(distractors)+1 {
+		t.Errorf("after damage: top %q indexed %d", top(hits), ex.Indexed)
+	}
+}
+
+func TestBigBacklogGoesToTheBackground(t *testing.T) {
+	fx := newFixture(t)
+	fx.e.Inline = 2
+	started := 0
+	fx.e.Background = func() { started++ }
+	fx.add(t, "work", distractors...)
+	_, ex := fx.search(t, "docker", Auto, store.Filter{})
+	if started != 1 || !ex.Background || ex.Waiting != len(distractors) {
+		t.Errorf("background %d, explanation %+v", started, ex)
+	}
+	n, err := fx.e.Reindex(context.Background(), false, nil)
+	if err != nil || n != len(distractors) {
+		t.Fatalf("reindex: %d, %v", n, err)
+	}
+	hits, ex := fx.search(t, "container image", Semantic, store.Filter{})
+	if top(hits) != "the docker image is built by CI on every push" || ex.Indexed != len(distractors) {
+		t.Errorf("after reindex: %q, %+v", top(hits), ex)
+	}
+}
