@@ -28,7 +28,7 @@ See docs/ai.md.`,
   mem0 ai key set anthropic
   mem0 ai doctor`,
 	}
-	cmd.AddCommand(NewCmdAIDoctor(f, nil), NewCmdAIKey(f))
+	cmd.AddCommand(NewCmdAIDoctor(f, nil), NewCmdAIKey(f), NewCmdAILog(f, nil))
 	return cmd
 }
 
