@@ -34,6 +34,7 @@ $MEM0_CONTEXT, the last "mem0 context use", and finally "default".
 		NewCmdContextStart(f, nil),
 		NewCmdContextStop(f, nil),
 		NewCmdContextAccess(f, nil),
+		NewCmdContextSummarize(f, nil),
 	)
 	return cmd
 }
