@@ -14,6 +14,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mem0dev/mem0/infer"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	// database, once it is open. The CLI stores there what the shell hooks
 	// spooled, so that a command typed a moment ago is found.
 	BeforeRequest func(context.Context)
+	// Infer extracts and stores facts for add_memory with infer set (the
+	// CLI runs infer.Add with the configured LLM). Nil: infer is refused.
+	Infer func(ctx context.Context, s *store.Store, req infer.Request) (infer.Result, error)
 }
 
 // Server holds what the tool and resource handlers share.
@@ -47,6 +51,7 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 	before func(context.Context)
+	infer  func(ctx context.Context, s *store.Store, req infer.Request) (infer.Result, error)
 }
 
 // instructions tell the model, once per session, how the tools fit together.
@@ -61,7 +66,7 @@ and written is fixed by the server's configuration.`
 // New builds the MCP server: tools (only the reading ones when the scope
 // is read-only), resources and resource templates.
 func New(opts Options) *sdk.Server {
-	srv := &Server{scope: opts.Scope, log: opts.Logger, now: opts.Now, before: opts.BeforeRequest}
+	srv := &Server{scope: opts.Scope, log: opts.Logger, now: opts.Now, before: opts.BeforeRequest, infer: opts.Infer}
 	srv.open = sync.OnceValues(func() (*store.Store, error) {
 		s, err := opts.Store, error(nil)
 		if s == nil {

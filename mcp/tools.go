@@ -13,6 +13,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mem0dev/mem0/infer"
 	"github.com/mem0dev/mem0/store"
 	"github.com/mem0dev/mem0/store/content"
 )
@@ -90,7 +91,15 @@ memories each holds and which one calls use when they name none.`,
 		Description: `Remember a piece of text: a fact the user stated, a decision, a command that
 worked, a code snippet. One thing per memory, in plain words that a later
 search will match. Adding text the context already holds stores nothing new
-and returns the existing memory (duplicate: true).`,
+and returns the existing memory (duplicate: true).
+
+With infer: true, the text - or a conversation given as a JSON array of
+{"role","content"} messages - goes to the LLM the user configured for mem0,
+which picks out its durable facts: each new one is stored as a fact memory
+linked to the text (kept as a note, returned as memory), facts the context
+holds already are skipped, and "facts" says what became of each. Nothing is
+deleted or changed. It takes one model request or more, and fails when no LLM
+is configured: then add without infer.`,
 		InputSchema: schemaFor[addInput](withKindEnum("kind")),
 		Annotations: &sdk.ToolAnnotations{DestructiveHint: &no, IdempotentHint: true, OpenWorldHint: &closed},
 	}, srv.addMemory)
@@ -150,6 +159,9 @@ func (srv *Server) addMemory(ctx context.Context, _ *sdk.CallToolRequest, in add
 	if err := srv.checkMetadata(in.Metadata); err != nil {
 		return nil, addOutput{}, err
 	}
+	if in.Infer {
+		return srv.addInferred(ctx, name, in)
+	}
 	var m *store.Memory
 	var dup bool
 	err = srv.s.WithTx(ctx, func(tx *store.Tx) error {
@@ -162,6 +174,43 @@ func (srv *Server) addMemory(ctx context.Context, _ *sdk.CallToolRequest, in add
 		return nil, addOutput{}, srv.explain(err)
 	}
 	return nil, addOutput{Memory: memoryOut(m), Duplicate: dup}, nil
+}
+
+// addInferred is add_memory with infer: the LLM's facts, stored beside
+// the text.
+func (srv *Server) addInferred(ctx context.Context, name string, in addInput) (*sdk.CallToolResult, addOutput, error) {
+	if srv.infer == nil {
+		return nil, addOutput{}, errors.New(`fact extraction (infer) is not available in this server; add the text without "infer"`)
+	}
+	if in.Kind != "" && in.Kind != content.KindNote {
+		return nil, addOutput{}, fmt.Errorf(`kind %q does not go with infer: the text is kept as a note and the facts found in it as facts; leave kind out`, in.Kind)
+	}
+	res, err := srv.infer(ctx, srv.s, infer.Request{Context: name, Text: in.Text, Source: content.SourceMCP, Tags: in.Tags, Metadata: in.Metadata})
+	if err != nil {
+		if storeError(err) {
+			return nil, addOutput{}, srv.explain(err)
+		}
+		// The LLM's and the input's problems come worded for people, with
+		// what to do about them.
+		return nil, addOutput{}, fmt.Errorf(`fact extraction failed: %v (add_memory without "infer" stores the text as it is)`, err)
+	}
+	out := addOutput{Memory: memoryOut(res.Source), Duplicate: res.SourceDuplicate, Facts: []inferredFact{}}
+	for _, f := range res.Facts {
+		out.Facts = append(out.Facts, inferredFact{Text: f.Text, Status: f.Status, ID: f.ID, DuplicateOf: f.DuplicateOf, Contradicts: f.Contradicts})
+	}
+	return nil, out, nil
+}
+
+// storeError reports whether err came from the store or the content rules,
+// which explain words.
+func storeError(err error) bool {
+	for _, e := range []error{store.ErrBusy, store.ErrCorrupt, store.ErrUnwritable, store.ErrTooNew, store.ErrInvalid,
+		store.ErrConflict, store.ErrNotFound, store.ErrTooLarge, content.ErrEmpty, content.ErrTooLarge, content.ErrInvalidUTF8, content.ErrNUL} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 func (srv *Server) searchMemories(ctx context.Context, _ *sdk.CallToolRequest, in searchInput) (*sdk.CallToolResult, searchOutput, error) {

@@ -26,6 +26,7 @@ type addInput struct {
 	Tags     []string       `json:"tags,omitempty" jsonschema:"short labels to find it by, e.g. [\"db\", \"staging\"]"`
 	Metadata map[string]any `json:"metadata,omitempty" jsonschema:"extra key/value data to keep with the memory (a JSON object)"`
 	Context  string         `json:"context,omitempty" jsonschema:"context to add to; leave out to use the server's context"`
+	Infer    bool           `json:"infer,omitempty" jsonschema:"true: send the text (or a JSON array of chat messages) to the LLM the user configured for mem0 and store the durable facts it finds, each as a fact linked to the text; facts already known are skipped"`
 	identity
 }
 
@@ -107,6 +108,16 @@ func memoryOut(m *store.Memory) Memory {
 type addOutput struct {
 	Memory    Memory `json:"memory"`
 	Duplicate bool   `json:"duplicate" jsonschema:"true when the context already held this text: nothing new was stored and memory is the existing one"`
+	// Facts is set with infer only.
+	Facts []inferredFact `json:"facts,omitempty" jsonschema:"with infer: each fact the LLM found and what became of it"`
+}
+
+type inferredFact struct {
+	Text        string   `json:"text"`
+	Status      string   `json:"status" jsonschema:"stored: a new fact memory; duplicate: the context holds this fact already; similar: it holds one meaning the same"`
+	ID          string   `json:"id,omitempty" jsonschema:"the new fact memory's id (stored only)"`
+	DuplicateOf string   `json:"duplicate_of,omitempty" jsonschema:"the id of the memory already holding it (duplicate, similar)"`
+	Contradicts []string `json:"contradicts,omitempty" jsonschema:"ids of known facts this one contradicts; they are kept, not changed"`
 }
 
 type searchHit struct {
