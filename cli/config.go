@@ -50,12 +50,13 @@ var configKeys = map[string]configKey{
 	// AI providers (mem0 ai doctor, docs/ai.md). Nothing is sent anywhere
 	// while a provider is none. Keys are never kept here: they come from
 	// the environment or the OS keyring (mem0 ai key set).
-	"llm.provider":      {"none", "LLM provider: openai (or any OpenAI-compatible endpoint), ollama, anthropic or none", checkEnum("none", "openai", "ollama", "anthropic")},
-	"llm.model":         {"", "LLM model (unset: a small default of the provider)", checkAny},
-	"llm.base_url":      {"", "LLM API address (unset: the provider's; e.g. http://localhost:11434/v1 for Ollama's OpenAI-compatible API)", checkBaseURL},
-	"embedder.provider": {"none", "embedding provider: openai (or any OpenAI-compatible endpoint), ollama or none", checkEnum("none", "openai", "ollama")},
-	"embedder.model":    {"", "embedding model (unset: a small default of the provider)", checkAny},
-	"embedder.base_url": {"", "embedding API address (unset: the provider's)", checkBaseURL},
+	"llm.provider":            {"none", "LLM provider: openai (or any OpenAI-compatible endpoint), ollama, anthropic or none", checkEnum("none", "openai", "ollama", "anthropic")},
+	"llm.model":               {"", "LLM model (unset: a small default of the provider)", checkAny},
+	"llm.base_url":            {"", "LLM API address (unset: the provider's; e.g. http://localhost:11434/v1 for Ollama's OpenAI-compatible API)", checkBaseURL},
+	"embedder.provider":       {"none", "embedding provider: openai (or any OpenAI-compatible endpoint), ollama or none", checkEnum("none", "openai", "ollama")},
+	"embedder.model":          {"", "embedding model (unset: a small default of the provider)", checkAny},
+	"embedder.base_url":       {"", "embedding API address (unset: the provider's)", checkBaseURL},
+	"embedder.min_similarity": {"0.3", "cosine similarity a memory found only by meaning must reach to be shown (model-dependent)", checkUnitFloat},
 
 	// The team server the CLI talks to (mem0 login, mem0 sync, ...);
 	// MEM0_SERVER and --server win over it. Tokens are never kept here.
@@ -105,6 +106,14 @@ func checkContextName(s string) (any, error) {
 func checkRegexp(s string) (any, error) {
 	if _, err := regexp.Compile(s); err != nil {
 		return nil, fmt.Errorf("%q is not a regular expression: %v", s, err)
+	}
+	return s, nil
+}
+
+func checkUnitFloat(s string) (any, error) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || x < 0 || x > 1 {
+		return nil, fmt.Errorf("%q is not a number from 0 to 1", s)
 	}
 	return s, nil
 }

@@ -27,6 +27,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetErr(f.IO.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil && cmd != nil {
+		f.maybeEmbed(ctx, cmd.Name())
 		f.maybeAutoSync(ctx, cmd.Name())
 	}
 	if cerr := f.Close(); err == nil && cerr != nil {

@@ -43,7 +43,7 @@ network is needed.`,
 	root.AddCommand(ctxCmd)
 	for _, c := range []*cobra.Command{
 		NewCmdExport(f, nil), NewCmdImport(f, nil), NewCmdStatus(f, nil), NewCmdDoctor(f, nil),
-		NewCmdConfig(f), NewCmdVersion(f, nil), NewCmdMCP(f, nil), NewCmdAI(f),
+		NewCmdConfig(f), NewCmdVersion(f, nil), NewCmdMCP(f, nil), NewCmdAI(f), NewCmdReindex(f, nil),
 	} {
 		c.GroupID = "data"
 		root.AddCommand(c)

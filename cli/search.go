@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mem0dev/mem0/semantic"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -15,8 +17,22 @@ type SearchOptions struct {
 	f *Factory
 	filterFlags
 
-	Query string
-	JSON  bool
+	Query    string
+	Semantic bool
+	Keyword  bool
+	Explain  bool
+	JSON     bool
+}
+
+// mode is the ranking asked for.
+func (o *SearchOptions) mode() semantic.Mode {
+	switch {
+	case o.Semantic:
+		return semantic.Semantic
+	case o.Keyword:
+		return semantic.Keyword
+	}
+	return semantic.Auto
 }
 
 // NewCmdSearch builds `mem0 search`.
@@ -25,9 +41,17 @@ func NewCmdSearch(f *Factory, runF func(context.Context, *SearchOptions) error) 
 	cmd := &cobra.Command{
 		Use:     "search QUERY...",
 		Aliases: []string{"recall", "find"},
-		Short:   "Find memories by the words in them",
+		Short:   "Find memories by the words in them, and by meaning when an embedder is set",
 		Long: `Find memories in the current context (or every context with --all-contexts),
 best match first (BM25 ranking; among equally good matches, the newer first).
+
+With an embedder configured (embedder.provider), search is hybrid: the
+word ranking and a ranking by meaning (cosine similarity of embeddings)
+are fused by reciprocal rank fusion, so "how do I ship a release" finds
+"deploy with make publish". --keyword or --semantic use one ranking only;
+--explain says which ran, why, what was sent to the embedder and where
+each hit ranked. If the embedder cannot be reached, search falls back to
+words and says so. See docs/ai.md.
 
 Type plain words: every word must appear (word forms count, so "deploying"
 finds "deploy"); a trailing * matches a prefix ("kube*"). Quotes, dashes,
@@ -37,10 +61,15 @@ any of them are shown instead, and a note on stderr says so.`,
 		Example: `  mem0 search staging database
   mem0 recall "docker compose" --all-contexts
   mem0 search deploy --kind command --since 7d
-  mem0 search kube* --tag infra --json | jq '.[0].content'`,
+  mem0 search kube* --tag infra --json | jq '.[0].content'
+  mem0 search how do I ship a release --explain
+  mem0 search --semantic flaky tests`,
 		Args: minArgs(1, "words to search for"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = strings.Join(args, " ")
+			if opts.Semantic && opts.Keyword {
+				return usageErrorf("--semantic and --keyword cannot be used together")
+			}
 			if err := opts.validate(f); err != nil {
 				return err
 			}
@@ -51,6 +80,9 @@ any of them are shown instead, and a note on stderr says so.`,
 		},
 	}
 	opts.register(cmd, f, 10)
+	cmd.Flags().BoolVar(&opts.Semantic, "semantic", false, "rank by meaning only (needs an embedder)")
+	cmd.Flags().BoolVar(&opts.Keyword, "keyword", false, "rank by words only (BM25), even with an embedder")
+	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "say how the search ran, what was sent where, and why each hit ranks")
 	addJSONFlag(cmd, &opts.JSON)
 	return cmd
 }
@@ -61,20 +93,33 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := f.Store(ctx)
+	if opts.Explain {
+		defer f.explainAI(f.IO.ErrOut)()
+	}
+	e, err := f.Semantic(ctx, "search")
 	if err != nil {
 		return err
 	}
+	s := e.Store
 	tty := f.IO.IsStdoutTTY() && !opts.JSON
-	res, mode, err := s.Search(ctx, opts.Query, flt, tty)
+	hits, ex, err := e.Search(ctx, opts.Query, flt, opts.mode(), tty)
 	if err != nil {
 		return err
 	}
-	if mode == store.MatchAny && len(res) > 0 {
+	if opts.Explain {
+		explainSearch(ctx, f, s, ex, hits)
+	} else if ex.Asked == semantic.Auto && ex.Mode == semantic.Keyword && e.Unavailable == nil && e.Embedder != nil {
+		fmt.Fprintf(f.IO.ErrOut, "Note: %s.\n", ex.Reason)
+	}
+	res := make([]store.Result, len(hits))
+	for i, h := range hits {
+		res[i] = h.Result
+	}
+	if ex.Mode != semantic.Semantic && ex.Match == store.MatchAny && len(res) > 0 && ex.Mode == semantic.Keyword {
 		fmt.Fprintln(f.IO.ErrOut, "No memory holds every word; showing those that hold some.")
 	}
 	switch {
-	case mode == store.NoWords:
+	case ex.Match == store.NoWords && ex.Mode == semantic.Keyword:
 		fmt.Fprintf(f.IO.ErrOut, "The query %q has no words to search for.\n", opts.Query)
 	case len(res) == 0:
 		fmt.Fprintf(f.IO.ErrOut, "No memories match %q%s.\n", opts.Query, scopeNote(flt))
@@ -86,10 +131,10 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 		}
 	}
 	if opts.JSON {
-		if res == nil {
-			res = []store.Result{}
+		if hits == nil {
+			hits = []semantic.Hit{}
 		}
-		return writeJSON(f.IO.Out, res)
+		return writeJSON(f.IO.Out, hits)
 	}
 	if !tty {
 		ms := make([]*store.Memory, len(res))
@@ -99,6 +144,74 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 		return f.printMemories(ms, nil, func(i int) string { return fmt.Sprintf("%.3f", res[i].Score) })
 	}
 	return printSearchResults(ctx, f, s, res)
+}
+
+// explainSearch tells, on stderr, how the search ran and where each hit
+// ranked in the word and meaning rankings.
+func explainSearch(ctx context.Context, f *Factory, s *store.Store, ex *semantic.Explanation, hits []semantic.Hit) {
+	w := f.IO.ErrOut
+	ms := make([]*store.Memory, len(hits))
+	for i := range hits {
+		ms[i] = hits[i].Memory
+	}
+	short, err := f.shortIDs(ctx, s, ms)
+	if err != nil {
+		short = map[string]string{}
+	}
+	switch ex.Mode {
+	case semantic.Hybrid:
+		fmt.Fprintf(w, "Search: hybrid: words (BM25, %s) and meaning (%s), fused by reciprocal rank (k=60); memories found by meaning alone need similarity >= %.2f.\n", matchWords(ex.Match), ex.Model, ex.MinSim)
+	case semantic.Semantic:
+		fmt.Fprintf(w, "Search: meaning only (%s), by cosine similarity.\n", ex.Model)
+	default:
+		fmt.Fprintf(w, "Search: words only (BM25, %s)", matchWords(ex.Match))
+		if ex.Reason != "" {
+			fmt.Fprintf(w, ", because %s", ex.Reason)
+		}
+		fmt.Fprintln(w, ".")
+	}
+	if ex.Mode != semantic.Keyword {
+		fmt.Fprintf(w, "Vectors: %d memories indexed", ex.Indexed)
+		if ex.EmbeddedNow > 0 {
+			fmt.Fprintf(w, ", %d embedded with the query", ex.EmbeddedNow)
+		}
+		if ex.Waiting > 0 {
+			fmt.Fprintf(w, ", %d waiting", ex.Waiting)
+			if ex.Background {
+				fmt.Fprint(w, " (being embedded in the background)")
+			}
+		}
+		fmt.Fprintln(w, ".")
+	}
+	for i, h := range hits {
+		fmt.Fprintf(w, "  %2d. %s  score %.4f", i+1, cmp.Or(short[h.ID], h.ID), h.Score)
+		if ex.Mode != semantic.Keyword {
+			fmt.Fprintf(w, "  words %s  meaning %s", rankText(h.KeywordRank), rankText(h.SemanticRank))
+			if h.Similarity != 0 {
+				fmt.Fprintf(w, " (similarity %.3f)", h.Similarity)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func matchWords(m store.SearchMode) string {
+	switch m {
+	case store.MatchAll:
+		return "every word matched"
+	case store.MatchAny:
+		return "no memory holds every word, so any word counted, at half weight in hybrid"
+	case store.NoWords:
+		return "no words to match"
+	}
+	return "not run"
+}
+
+func rankText(r int) string {
+	if r == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("#%d", r)
 }
 
 func scopeNote(flt store.Filter) string {

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"time"
+
+	"github.com/mem0dev/mem0/semantic"
+	"github.com/mem0dev/mem0/store"
+)
+
+// stateReindexStarted is when a command last started a background reindex.
+const stateReindexStarted = "reindex_started"
+
+// Semantic returns the search engine over the store: hybrid when an
+// embedder is configured, words only (and saying why) otherwise. purpose
+// names its requests in the AI log.
+func (f *Factory) Semantic(ctx context.Context, purpose string) (*semantic.Engine, error) {
+	s, err := f.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e := &semantic.Engine{Store: s, IndexPath: semantic.IndexPath(s.Path())}
+	emb, r, err := f.Embedder(purpose)
+	if r == nil && err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return e, nil
+	}
+	e.Model = r.Provider + ":" + r.Model + "@" + aiHost(r.endpoint())
+	e.Embedder, e.Unavailable = emb, err
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	if x, err := strconv.ParseFloat(cfg.Get("embedder.min_similarity"), 64); err == nil && x > 0 {
+		e.MinSimilarity = x
+	}
+	e.Background = func() { f.startReindex(ctx, s) }
+	return e, nil
+}
+
+// startReindex starts a detached `mem0 reindex --quiet`, unless one was
+// started within the last minute (it holds reindex.lock while it runs, so
+// a second one would only wait and find nothing left).
+func (f *Factory) startReindex(ctx context.Context, s *store.Store) {
+	now := f.Now()
+	if last, _ := s.State(ctx, stateReindexStarted); last != "" {
+		if t, err := time.Parse(time.RFC3339Nano, last); err == nil && now.Sub(t) < time.Minute && now.After(t) {
+			return
+		}
+	}
+	if err := s.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.SetState(ctx, stateReindexStarted, now.UTC().Format(time.RFC3339Nano))
+	}); err != nil {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	cmd := exec.Command(exe, "reindex", "--quiet")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
+	detach(cmd)
+	if cmd.Start() == nil {
+		cmd.Process.Release()
+	}
+}
+
+// embedCommands write memories: after them, new text is embedded.
+var embedCommands = map[string]bool{"add": true, "edit": true, "restore": true, "import": true, "ingest": true}
+
+// maybeEmbed embeds what the command wrote when an embedder is configured:
+// a few memories at once (one request), a big backlog in the background.
+// A failure is a note, never an error: the memory is stored and will be
+// embedded by the next search or reindex.
+func (f *Factory) maybeEmbed(ctx context.Context, command string) {
+	if !embedCommands[command] || f.store == nil {
+		return
+	}
+	if cfg, err := f.Config(); err != nil || cfg.Get("embedder.provider") == "" || cfg.Get("embedder.provider") == "none" {
+		return
+	}
+	e, err := f.Semantic(ctx, "index")
+	if err != nil || e.Embedder == nil {
+		return
+	}
+	if _, _, err := e.EmbedBacklog(ctx); err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "Note: not embedded yet (%v); a later search or `mem0 reindex` will.\n", err)
+	}
+}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/mem0dev/mem0/ai/aitest"
+	"github.com/mem0dev/mem0/semantic"
+)
+
+// withEmbedder points the embedder settings at a stand-in OpenAI-compatible
+// embeddings endpoint that puts texts about the same thing close together.
+func withEmbedder(t *testing.T) *aitest.Embedder {
+	t.Helper()
+	emb := &aitest.Embedder{Dims: 64}
+	ts := httptest.NewServer(emb)
+	t.Cleanup(ts.Close)
+	t.Setenv("MEM0_EMBEDDER_PROVIDER", "openai")
+	t.Setenv("MEM0_EMBEDDER_BASE_URL", ts.URL+"/v1")
+	return emb
+}
+
+func TestSearchModeFlagsToOptions(t *testing.T) {
+	tf := newTestFactory(t, false)
+	var got *SearchOptions
+	cmd := NewCmdSearch(tf.Factory, func(_ context.Context, o *SearchOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"ship", "it", "--semantic", "--explain"})
+	if err := cmd.Execute(); err != nil || got.mode() != semantic.Semantic || !got.Explain || got.Query != "ship it" {
+		t.Fatalf("%v %+v", err, got)
+	}
+	if code := tf.run(t, "search", "x", "--semantic", "--keyword"); code != ExitUsage {
+		t.Errorf("--semantic with --keyword: exit %d", code)
+	}
+	if code := tf.run(t, "reindex", "extra"); code != ExitUsage {
+		t.Errorf("reindex with an argument: exit %d", code)
+	}
+}
+
+func TestSearchFindsByMeaningWithAnEmbedder(t *testing.T) {
+	for _, tty := range []bool{false, true} {
+		tf := newTestFactory(t, tty)
+		emb := withEmbedder(t)
+		tf.mustRun(t, "add", "deploy with make publish")
+		if emb.Requests.Load() != 1 {
+			t.Errorf("tty=%v: adding made %d embedding requests, want 1 (embedded on write)", tty, emb.Requests.Load())
+		}
+		tf.mustRun(t, "add", "buy milk on the way home")
+		tf.mustRun(t, "add", "the docker image is built by CI")
+		out := tf.mustRun(t, "search", "how", "do", "I", "ship", "a", "release")
+		if !strings.Contains(out, "deploy with make publish") || strings.Contains(out, "milk") {
+			t.Errorf("tty=%v: hybrid search:\n%s", tty, out)
+		}
+		tf.mustRun(t, "search", "how", "do", "I", "ship", "a", "release", "--keyword")
+		if strings.Contains(tf.out.String(), "deploy") {
+			t.Errorf("tty=%v: --keyword found by meaning:\n%s", tty, tf.out)
+		}
+	}
+}
+
+func TestSearchJSONAndExplainTellHowEachHitRanked(t *testing.T) {
+	tf := newTestFactory(t, false)
+	withEmbedder(t)
+	tf.mustRun(t, "add", "deploy with make publish")
+	tf.mustRun(t, "add", "publish the docs on friday")
+	out := tf.mustRun(t, "search", "ship", "a", "release", "--json", "--explain")
+	var hits []map[string]any
+	if err := json.Unmarshal([]byte(out), &hits); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(hits) == 0 || hits[0]["content"] != "deploy with make publish" || hits[0]["semantic_rank"] != 1.0 || hits[0]["similarity"] == nil {
+		t.Errorf("json: %s", out)
+	}
+	e := tf.errOut.String()
+	for _, want := range []string{"Search: hybrid", "reciprocal rank", "sent to http://127.0.0.1", "for search", "[1] ship a release", "meaning #1"} {
+		if !strings.Contains(e, want) {
+			t.Errorf("--explain lacks %q:\n%s", want, e)
+		}
+	}
+	// The AI log has the request too.
+	tf.mustRun(t, "ai", "log", "--json")
+	if !strings.Contains(tf.out.String(), `"purpose": "search"`) && !strings.Contains(tf.out.String(), `"purpose":"search"`) {
+		t.Errorf("ai log:\n%s", tf.out)
+	}
+}
+
+func TestSearchWithoutEmbedderIsWordsAndSaysSo(t *testing.T) {
+	tf := newTestFactory(t, false)
+	tf.mustRun(t, "add", "deploy with make publish")
+	tf.mustRun(t, "search", "publish", "--explain")
+	if e := tf.errOut.String(); !strings.Contains(e, "words only") || !strings.Contains(e, "no embedder is configured") || !strings.Contains(e, "Nothing was sent") {
+		t.Errorf("--explain without an embedder:\n%s", e)
+	}
+	if code := tf.run(t, "search", "publish", "--semantic"); code != ExitError || !strings.Contains(tf.errOut.String(), "embedder.provider") {
+		t.Errorf("--semantic without an embedder: exit %d\n%s", code, tf.errOut)
+	}
+	if code := tf.run(t, "reindex"); code != ExitError || !strings.Contains(tf.errOut.String(), "no embedder") {
+		t.Errorf("reindex without an embedder: exit %d\n%s", code, tf.errOut)
+	}
+}
+
+func TestEmbedderDownFallsBackToWordsAndLosesNothing(t *testing.T) {
+	tf := newTestFactory(t, false)
+	emb := withEmbedder(t)
+	emb.Fail.Store(401)
+	tf.mustRun(t, "add", "deploy with make publish")
+	if !strings.Contains(tf.errOut.String(), "not embedded yet") {
+		t.Errorf("add with the embedder refusing: %s", tf.errOut)
+	}
+	out := tf.mustRun(t, "search", "publish")
+	if !strings.Contains(out, "deploy with make publish") || !strings.Contains(tf.errOut.String(), "only words were matched") {
+		t.Errorf("search with the embedder refusing:\n%s\n%s", out, tf.errOut)
+	}
+	emb.Fail.Store(0)
+	tf.mustRun(t, "reindex")
+	if !strings.Contains(tf.errOut.String(), "Embedded 1 memory") {
+		t.Errorf("reindex: %s", tf.errOut)
+	}
+	if out := tf.mustRun(t, "search", "ship", "a", "release", "--semantic"); !strings.Contains(out, "deploy with make publish") {
+		t.Errorf("after reindex:\n%s", out)
+	}
+}
+
+func TestSecretsAreMaskedBeforeEmbedding(t *testing.T) {
+	tf := newTestFactory(t, false)
+	emb := withEmbedder(t)
+	var seen []string
+	emb.Seen = func(s string) { seen = append(seen, s) }
+	tf.mustRun(t, "add", "--kind", "command", "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	for _, s := range seen {
+		if strings.Contains(s, "wJalrXUtnFEMI") {
+			t.Errorf("a secret was sent to the embedder: %q", s)
+		}
+	}
+	if len(seen) != 1 {
+		t.Errorf("sent %d texts", len(seen))
+	}
+}
