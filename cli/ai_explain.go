@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/mem0dev/mem0/ai"
@@ -26,8 +27,11 @@ const (
 // function it returns when done, which says so when nothing was sent.
 func (f *Factory) explainAI(w io.Writer) (done func()) {
 	prev := f.AISent
+	var mu sync.Mutex // requests may be sent from several goroutines
 	sent := 0
 	f.AISent = func(s ai.Sent) {
+		mu.Lock()
+		defer mu.Unlock()
 		if prev != nil {
 			prev(s)
 		}
@@ -35,6 +39,8 @@ func (f *Factory) explainAI(w io.Writer) (done func()) {
 		writeSent(w, s, explainMaxLines, explainMaxBytes)
 	}
 	return func() {
+		mu.Lock()
+		defer mu.Unlock()
 		if sent == 0 {
 			fmt.Fprintln(w, "Nothing was sent to an AI provider.")
 		}

@@ -207,6 +207,9 @@ func contextSummarizeRun(ctx context.Context, opts *ContextSummarizeOptions) err
 			return err
 		}
 		res.ID, res.Stored = m.ID, !dup
+		if lvl, _ := s.ContextLevel(ctx, name); lvl == "read" && res.Stored {
+			fmt.Fprintf(f.IO.ErrOut, "Note: you can only read %s on the server; this summary stays on this machine (the server will refuse it).\n", name)
+		}
 	}
 
 	if opts.JSON {
