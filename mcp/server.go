@@ -15,6 +15,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mem0dev/mem0/infer"
+	"github.com/mem0dev/mem0/semantic"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -41,6 +42,10 @@ type Options struct {
 	// Infer extracts and stores facts for add_memory with infer set (the
 	// CLI runs infer.Add with the configured LLM). Nil: infer is refused.
 	Infer func(ctx context.Context, s *store.Store, req infer.Request) (infer.Result, error)
+	// Search, when set, returns the search engine (hybrid with the
+	// configured embedder) for the store. Nil: search_memories ranks by
+	// words alone.
+	Search func(s *store.Store) *semantic.Engine
 }
 
 // Server holds what the tool and resource handlers share.
@@ -52,6 +57,7 @@ type Server struct {
 	now    func() time.Time
 	before func(context.Context)
 	infer  func(ctx context.Context, s *store.Store, req infer.Request) (infer.Result, error)
+	search func(s *store.Store) *semantic.Engine
 }
 
 // instructions tell the model, once per session, how the tools fit together.
@@ -66,7 +72,7 @@ and written is fixed by the server's configuration.`
 // New builds the MCP server: tools (only the reading ones when the scope
 // is read-only), resources and resource templates.
 func New(opts Options) *sdk.Server {
-	srv := &Server{scope: opts.Scope, log: opts.Logger, now: opts.Now, before: opts.BeforeRequest, infer: opts.Infer}
+	srv := &Server{scope: opts.Scope, log: opts.Logger, now: opts.Now, before: opts.BeforeRequest, infer: opts.Infer, search: opts.Search}
 	srv.open = sync.OnceValues(func() (*store.Store, error) {
 		s, err := opts.Store, error(nil)
 		if s == nil {

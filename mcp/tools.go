@@ -14,6 +14,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mem0dev/mem0/infer"
+	"github.com/mem0dev/mem0/semantic"
 	"github.com/mem0dev/mem0/store"
 	"github.com/mem0dev/mem0/store/content"
 )
@@ -43,7 +44,9 @@ func (srv *Server) addTools(s *sdk.Server) {
 		Description: `Find memories by the words in them, best match first (BM25 ranking; among equal
 matches the newer first). Every word must appear, in any form (deploying finds
 deploy); when no memory holds every word, memories holding some are returned
-and "match" says "any". Use it before answering questions about the project,
+and "match" says "any". When the user configured an embedder, the search is
+hybrid ("mode": "hybrid"): memories are also found by meaning, so a question
+in other words than the memory's still finds it. Use it before answering questions about the project,
 its infrastructure, commands the user ran, or their preferences.`,
 		InputSchema: schemaFor[searchInput](withKindEnum("kind"), withFilters),
 		Annotations: readOnly,
@@ -226,16 +229,23 @@ func (srv *Server) searchMemories(ctx context.Context, _ *sdk.CallToolRequest, i
 		return nil, searchOutput{}, srv.explain(err)
 	}
 	flt.Limit = topK
-	res, mode, err := srv.s.Search(ctx, in.Query, flt, false)
+	engine := &semantic.Engine{Store: srv.s}
+	if srv.search != nil {
+		engine = srv.search(srv.s)
+	}
+	hits, ex, err := engine.Search(ctx, in.Query, flt, semantic.Auto, false)
 	if err != nil {
 		return nil, searchOutput{}, srv.explain(err)
 	}
-	if mode == store.NoWords {
+	if ex.Mode == semantic.Keyword && ex.Match == store.NoWords {
 		return nil, searchOutput{}, fmt.Errorf("the query %q has no words to search for (only punctuation); give words", in.Query)
 	}
-	out := searchOutput{Results: make([]searchHit, len(res)), Match: string(mode)}
-	for i, r := range res {
-		out.Results[i] = searchHit{Memory: memoryOut(r.Memory), Score: r.Score}
+	out := searchOutput{Results: make([]searchHit, len(hits)), Match: string(ex.Match), Mode: string(ex.Mode)}
+	if ex.Mode == semantic.Keyword && srv.search != nil && engine.Embedder != nil {
+		out.Note = ex.Reason
+	}
+	for i, h := range hits {
+		out.Results[i] = searchHit{Memory: memoryOut(h.Memory), Score: h.Score, KeywordRank: h.KeywordRank, SemanticRank: h.SemanticRank, Similarity: h.Similarity}
 	}
 	return nil, out, nil
 }

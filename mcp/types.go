@@ -122,12 +122,17 @@ type inferredFact struct {
 
 type searchHit struct {
 	Memory
-	Score float64 `json:"score" jsonschema:"relevance (BM25); higher is better"`
+	Score        float64 `json:"score" jsonschema:"relevance: BM25 in keyword mode, the fused reciprocal-rank score in hybrid mode; higher is better"`
+	KeywordRank  int     `json:"keyword_rank,omitempty" jsonschema:"place in the word ranking (hybrid mode; absent: not found by words)"`
+	SemanticRank int     `json:"semantic_rank,omitempty" jsonschema:"place in the meaning ranking (hybrid mode; absent: not found by meaning)"`
+	Similarity   float64 `json:"similarity,omitempty" jsonschema:"cosine similarity with the query (hybrid mode)"`
 }
 
 type searchOutput struct {
 	Results []searchHit `json:"results"`
 	Match   string      `json:"match" jsonschema:"all: every word matched; any: no memory held every word, so these hold some; none: the query had no words"`
+	Mode    string      `json:"mode" jsonschema:"keyword: ranked by words (BM25); hybrid: words and meaning fused"`
+	Note    string      `json:"note,omitempty" jsonschema:"why the search fell back to words, when it did"`
 }
 
 type listOutput struct {
