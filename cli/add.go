@@ -22,6 +22,12 @@ type AddOptions struct {
 	Meta           []string
 	AllowDuplicate bool
 	JSON           bool
+
+	// Infer asks the LLM for the facts in the text (add_infer.go); DryRun
+	// and Explain only go with it.
+	Infer   bool
+	DryRun  bool
+	Explain bool
 }
 
 // NewCmdAdd builds `mem0 add`. runF replaces addRun in tests.
@@ -36,14 +42,26 @@ func NewCmdAdd(f *Factory, runF func(context.Context, *AddOptions) error) *cobra
 The text comes from the arguments, or from stdin when it is piped or the only
 argument is "-". Adding the same text again to the same context is recognised:
 the existing id is printed and nothing new is stored (--allow-duplicate stores
-it anyway).`,
+it anyway).
+
+--infer sends the text to the configured LLM (llm.provider, see docs/ai.md)
+and stores the durable facts it finds as fact memories linked to the text,
+which is kept as a note; facts the context holds already are skipped. The text
+may also be a JSON array of chat messages ([{"role":"user","content":"..."}]).
+--dry-run shows the facts without storing anything; --explain prints on stderr
+what was sent, and to whom.`,
 		Example: `  mem0 add "the staging db is pg-staging-2, port 6432"
   mem0 add --kind snippet --tag go < retry.go
   git log -1 --format=%B | mem0 add --context release --meta repo=api
-  mem0 remember --kind fact "Ana owns the billing service"`,
+  mem0 remember --kind fact "Ana owns the billing service"
+  mem0 add --infer < meeting-notes.md
+  mem0 add --infer --dry-run --explain < chat.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if err := checkKind(opts.Kind); err != nil {
+				return err
+			}
+			if err := checkInferFlags(cmd, opts); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -57,6 +75,9 @@ it anyway).`,
 	cmd.Flags().StringArrayVarP(&opts.Tags, "tag", "t", nil, "tag the memory (repeatable)")
 	cmd.Flags().StringArrayVarP(&opts.Meta, "meta", "m", nil, "attach key=value metadata (repeatable)")
 	cmd.Flags().BoolVar(&opts.AllowDuplicate, "allow-duplicate", false, "store the text even if this context already holds it")
+	cmd.Flags().BoolVar(&opts.Infer, "infer", false, "ask the LLM for the facts in the text and store each as a fact")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "with --infer: show the facts, store nothing")
+	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "with --infer: print on stderr what is sent to the LLM, and to whom")
 	addJSONFlag(cmd, &opts.JSON)
 	return cmd
 }
@@ -68,6 +89,9 @@ type addResult struct {
 }
 
 func addRun(ctx context.Context, opts *AddOptions) error {
+	if opts.Infer {
+		return addInferRun(ctx, opts)
+	}
 	f := opts.f
 	meta, err := parseMeta(opts.Meta, false)
 	if err != nil {

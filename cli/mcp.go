@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mem0dev/mem0/ai"
+	"github.com/mem0dev/mem0/infer"
 	"github.com/mem0dev/mem0/mcp"
 	"github.com/mem0dev/mem0/store"
 )
@@ -170,9 +172,32 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		}
 	}
 	err = mcp.Serve(ctx, mcp.Options{Open: open, Scope: scope, Version: f.Build.Version, Logger: log, Now: f.Now,
-		BeforeRequest: before}, f.IO.In, f.IO.Out)
+		BeforeRequest: before, Infer: mcpInfer(f)}, f.IO.In, f.IO.Out)
 	if err != nil && ctx.Err() != nil {
 		return nil // interrupted: a normal way for a stdio server to end
 	}
 	return err
+}
+
+// mcpInfer is add_memory's infer: the configured LLM, looked up at the
+// first call that wants it (so a server nobody asks to infer never reads
+// a key) and kept once found.
+func mcpInfer(f *Factory) func(context.Context, *store.Store, infer.Request) (infer.Result, error) {
+	var mu sync.Mutex
+	var llm ai.Chatter
+	var role *aiRole
+	return func(ctx context.Context, s *store.Store, req infer.Request) (infer.Result, error) {
+		mu.Lock()
+		if llm == nil {
+			var err error
+			if llm, role, err = f.LLM("infer"); err != nil {
+				llm = nil
+				mu.Unlock()
+				return infer.Result{}, err
+			}
+		}
+		c, r := llm, role
+		mu.Unlock()
+		return inferWith(ctx, s, c, r, req)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
 
+	"github.com/mem0dev/mem0/infer/infertest"
 	"github.com/mem0dev/mem0/server"
 	"github.com/mem0dev/mem0/server/pgtest"
 )
@@ -50,6 +51,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("MEM0_CONTEXT", "")
 			env.Setenv("EDITOR", "")
 			env.Setenv("VISUAL", "")
+			// A fake OpenAI-compatible LLM with canned facts, for the
+			// scripts that set MEM0_LLM_BASE_URL=$FAKE_LLM_URL.
+			llm := infertest.New("openai", nil)
+			env.Defer(llm.Close)
+			env.Setenv("FAKE_LLM_URL", llm.BaseURL())
+			env.Setenv("FAKE_LLM_KEY", infertest.Key)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -64,6 +64,12 @@ try {
   const id = added.memory.id;
   check(added.memory.context === "tsclient" && added.memory.source === "mcp" && !added.duplicate, "add_memory", added);
 
+  // infer: offered, and refused with a clear tool error when no LLM is set.
+  const addTool = tools.find((t) => t.name === "add_memory");
+  check(addTool.inputSchema.properties?.infer?.type === "boolean", "add_memory infer option", addTool.inputSchema);
+  const noLLM = await client.callTool({ name: "add_memory", arguments: { text: "Ana owns billing", infer: true } });
+  check(noLLM.isError && noLLM.content[0].text.includes("no LLM is configured"), "add_memory infer without an LLM", noLLM);
+
   const found = await call(client, "search_memories", { query: "billing deploys", top_k: 3 });
   check(found.results.length === 1 && found.results[0].id === id, "search_memories", found);
 
