@@ -312,3 +312,28 @@ func TestContextSummarizeStoresNothingOnFailure(t *testing.T) {
 		}
 	}
 }
+
+func TestContextSummarizeSaysWhatWasLeftOut(t *testing.T) {
+	saved := summaryLimits
+	summaryLimits.MaxItems = 4
+	t.Cleanup(func() { summaryLimits = saved })
+	fl := newFakeLLM(t)
+	for _, tty := range []bool{false, true} {
+		tf := newTestFactory(t, tty)
+		useLLM(t, tf, fl, ai.Ollama)
+		seedRecording(t, tf)
+		tf.mustRun(t, "context", "summarize", "rec")
+		if !strings.Contains(tf.errOut.String(), "Summarising the newest 4 memories of rec; older ones are left out") {
+			t.Errorf("tty=%v: %q", tty, tf.errOut)
+		}
+		ms := summaries(t, tf)
+		if len(ms) != 1 || ms[0].Metadata["items"] != 4.0 || ms[0].Metadata["left_out"] != true || ms[0].Metadata["from"] != "2026-11-28T09:04:00Z" {
+			t.Errorf("tty=%v: %+v", tty, ms)
+		}
+		// --last chooses fewer on purpose: nothing to warn about.
+		tf.mustRun(t, "context", "summarize", "rec", "--last", "2", "--dry-run")
+		if strings.Contains(tf.errOut.String(), "left out") {
+			t.Errorf("tty=%v: --last: %q", tty, tf.errOut)
+		}
+	}
+}
