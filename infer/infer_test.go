@@ -179,13 +179,15 @@ func TestAddContradictionIsStoredAndLinked(t *testing.T) {
 }
 
 func TestAddRetriesThenSucceeds(t *testing.T) {
-	for _, status := range []int{500, 429} {
-		s := openStore(t)
-		f := fake(t, ai.Ollama, nil)
-		f.FailNext(status, status)
-		res, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"})
-		if err != nil || res.Count(infer.Stored) != 1 || f.Requests() != 3 {
-			t.Fatalf("%d: %v %+v after %d requests", status, err, res, f.Requests())
+	for _, provider := range []string{ai.OpenAI, ai.Anthropic, ai.Ollama} {
+		for _, status := range []int{500, 429} {
+			s := openStore(t)
+			f := fake(t, provider, nil)
+			f.FailNext(status, status)
+			res, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"})
+			if err != nil || res.Count(infer.Stored) != 1 || f.Requests() != 3 {
+				t.Fatalf("%s %d: %v %+v after %d requests", provider, status, err, res, f.Requests())
+			}
 		}
 	}
 }
