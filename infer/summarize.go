@@ -92,7 +92,11 @@ func NewSummaryTranscript(context string, ms []*store.Memory, lim SummaryLimits)
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Recording of the context %q: %d items from %s to %s (times in UTC).\n", context, len(t.Items),
+	count := fmt.Sprintf("%d items", len(t.Items))
+	if len(t.Items) == 1 {
+		count = "1 item"
+	}
+	fmt.Fprintf(&b, "Recording of the context %q: %s from %s to %s (times in UTC).\n", context, count,
 		t.From().CreatedAt.UTC().Format("2006-01-02 15:04"), t.To().CreatedAt.UTC().Format("2006-01-02 15:04"))
 	if t.Left > 0 {
 		fmt.Fprintf(&b, "(%d older items are left out.)\n", t.Left)
