@@ -41,8 +41,11 @@ func checkInferFlags(cmd *cobra.Command, opts *AddOptions) error {
 // inferWith runs fact extraction with llm (of role r): the one path of
 // `mem0 add --infer` and the MCP add_memory tool. Provider errors come
 // back with what to do about them.
-func inferWith(ctx context.Context, s *store.Store, llm ai.Chatter, r *aiRole, req infer.Request) (infer.Result, error) {
+func inferWith(ctx context.Context, f *Factory, s *store.Store, llm ai.Chatter, r *aiRole, req infer.Request) (infer.Result, error) {
 	req.Model = r.Provider + "/" + r.Model
+	if req.Similar == nil {
+		req.Similar = f.similarHook(s)
+	}
 	res, err := infer.Add(ctx, s, llm, req)
 	var aerr *ai.Error
 	switch {
@@ -93,7 +96,7 @@ func addInferRun(ctx context.Context, opts *AddOptions) error {
 	}
 	_, err = s.GetContext(ctx, name)
 	created := err != nil
-	res, err := inferWith(ctx, s, llm, role, infer.Request{Context: name, Text: text, Source: content.SourceCLI,
+	res, err := inferWith(ctx, f, s, llm, role, infer.Request{Context: name, Text: text, Source: content.SourceCLI,
 		Tags: opts.Tags, Metadata: meta, DryRun: opts.DryRun})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/infer"
 	"github.com/mem0dev/mem0/mcp"
+	"github.com/mem0dev/mem0/semantic"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -172,7 +173,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		}
 	}
 	err = mcp.Serve(ctx, mcp.Options{Open: open, Scope: scope, Version: f.Build.Version, Logger: log, Now: f.Now,
-		BeforeRequest: before, Infer: mcpInfer(f)}, f.IO.In, f.IO.Out)
+		BeforeRequest: before, Infer: mcpInfer(f), Search: mcpSearch(f)}, f.IO.In, f.IO.Out)
 	if err != nil && ctx.Err() != nil {
 		return nil // interrupted: a normal way for a stdio server to end
 	}
@@ -198,6 +199,22 @@ func mcpInfer(f *Factory) func(context.Context, *store.Store, infer.Request) (in
 		}
 		c, r := llm, role
 		mu.Unlock()
-		return inferWith(ctx, s, c, r, req)
+		return inferWith(ctx, f, s, c, r, req)
+	}
+}
+
+// mcpSearch is search_memories' engine: hybrid with the configured
+// embedder, built once; words only when the settings cannot be read.
+func mcpSearch(f *Factory) func(*store.Store) *semantic.Engine {
+	var once sync.Once
+	var e *semantic.Engine
+	return func(s *store.Store) *semantic.Engine {
+		once.Do(func() {
+			var err error
+			if e, err = f.semanticOver(s, "search"); err != nil {
+				e = &semantic.Engine{Store: s}
+			}
+		})
+		return e
 	}
 }

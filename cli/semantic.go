@@ -23,6 +23,11 @@ func (f *Factory) Semantic(ctx context.Context, purpose string) (*semantic.Engin
 	if err != nil {
 		return nil, err
 	}
+	return f.semanticOver(s, purpose)
+}
+
+// semanticOver is Semantic over a store already open (the MCP server's).
+func (f *Factory) semanticOver(s *store.Store, purpose string) (*semantic.Engine, error) {
 	e := &semantic.Engine{Store: s, IndexPath: semantic.IndexPath(s.Path())}
 	emb, r, err := f.Embedder(purpose)
 	if r == nil && err != nil {
@@ -40,8 +45,21 @@ func (f *Factory) Semantic(ctx context.Context, purpose string) (*semantic.Engin
 	if x, err := strconv.ParseFloat(cfg.Get("embedder.min_similarity"), 64); err == nil && x > 0 {
 		e.MinSimilarity = x
 	}
-	e.Background = func() { f.startReindex(ctx, s) }
+	e.Background = func() { f.startReindex(context.Background(), s) }
 	return e, nil
+}
+
+// similarHook lets fact extraction skip facts the context already holds in
+// other words, when an embedder is usable; nil otherwise (facts are then
+// compared by their normalised text only).
+func (f *Factory) similarHook(s *store.Store) func(context.Context, string, []string) ([]string, error) {
+	e, err := f.semanticOver(s, "infer")
+	if err != nil || e.Embedder == nil || e.Unavailable != nil {
+		return nil
+	}
+	return func(ctx context.Context, contextName string, texts []string) ([]string, error) {
+		return e.Similar(ctx, contextName, texts, 0)
+	}
 }
 
 // startReindex starts a detached `mem0 reindex --quiet`, unless one was

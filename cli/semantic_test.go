@@ -138,3 +138,26 @@ func TestSecretsAreMaskedBeforeEmbedding(t *testing.T) {
 		t.Errorf("sent %d texts", len(seen))
 	}
 }
+
+func TestInferSkipsFactsKnownInOtherWords(t *testing.T) {
+	tf := newTestFactory(t, false)
+	withLLM(t, tf, "openai", nil)
+	withEmbedder(t)
+	tf.mustRun(t, "add", "the billing service is owned by Ana")
+	out := tf.mustRun(t, "add", "--infer", "--json", "Ana owns billing, and we deploy billing with make publish")
+	var res struct {
+		Facts []struct {
+			Text, Status, DuplicateOf string `json:",omitempty"`
+		} `json:"facts"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, f := range res.Facts {
+		got[f.Text] = f.Status
+	}
+	if got["Ana owns the billing service"] != "similar" || got["The billing service is deployed with `make publish`."] != "stored" {
+		t.Errorf("facts: %s", out)
+	}
+}

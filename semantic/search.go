@@ -272,3 +272,53 @@ func page(h []Hit, offset, limit int) []Hit {
 }
 
 func cut(h []Hit, n int) []Hit { return h[:min(len(h), n)] }
+
+// DefaultDuplicateSimilarity is the cosine from which two texts are taken
+// to say the same thing.
+const DefaultDuplicateSimilarity = 0.92
+
+// Similar finds, for each text, a live memory of the named context that
+// says the same thing (similarity at least threshold; DefaultDuplicate-
+// Similarity when zero), or "" when none does. The texts are embedded in
+// one request, with what is waiting for a vector.
+func (e *Engine) Similar(ctx context.Context, contextName string, texts []string, threshold float64) ([]string, error) {
+	if err := e.usable(); err != nil {
+		return nil, err
+	}
+	if threshold <= 0 {
+		threshold = DefaultDuplicateSimilarity
+	}
+	if _, err := e.prepare(ctx); err != nil {
+		return nil, err
+	}
+	batch, err := e.Store.PendingEmbeddings(ctx, e.inline()+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(batch) > e.inline() {
+		batch = nil
+		if e.Background != nil {
+			e.Background()
+		}
+	}
+	extra := make([]string, len(texts))
+	for i, t := range texts {
+		extra[i] = embedText(t)
+	}
+	_, vecs, err := e.embedPending(ctx, batch, extra)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(texts))
+	f := store.Filter{Contexts: []string{contextName}, Limit: 1}
+	for i, v := range vecs {
+		hits, err := e.vector(ctx, v, f, 1, &Explanation{})
+		if err != nil {
+			return nil, err
+		}
+		if len(hits) > 0 && hits[0].Similarity >= threshold {
+			out[i] = hits[0].ID
+		}
+	}
+	return out, nil
+}

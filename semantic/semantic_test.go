@@ -273,3 +273,17 @@ func TestBigBacklogGoesToTheBackground(t *testing.T) {
 		t.Errorf("after reindex: %q, %+v", top(hits), ex)
 	}
 }
+
+func TestSimilarFindsTheSameThingSaidOtherwise(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", "Ana owns the billing service")
+	fx.add(t, "work", distractors...)
+	fx.add(t, "other", "deploy with make publish")
+	ids, err := fx.e.Similar(context.Background(), "work", []string{"the billing service is owned by Ana", "buy bread", "publish with make deploy"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 3 || ids[0] != fx.ids["Ana owns the billing service"] || ids[1] != "" || ids[2] != "" {
+		t.Errorf("similar: %q", ids)
+	}
+}

@@ -28,7 +28,7 @@ var concepts = func() map[string]string {
 		"config":    {"config", "setting", "configuration", "option", "env"},
 		"build":     {"build", "compile", "make", "makefile"},
 		"meeting":   {"meeting", "standup", "call", "sync", "retro"},
-		"person":    {"owner", "own", "owns", "maintainer", "maintain", "maintains", "lead", "responsible"},
+		"person":    {"owner", "own", "owns", "owned", "maintainer", "maintain", "maintains", "lead", "responsible"},
 		"speed":     {"slow", "sluggish", "latency", "performance", "fast", "speed", "perf"},
 		"money":     {"billing", "bill", "invoice", "invoic", "invoicing", "payment", "pay"},
 		"login":     {"login", "signin", "auth", "authentication", "sso", "oauth"},
@@ -46,7 +46,7 @@ var concepts = func() map[string]string {
 var stopWords = map[string]bool{
 	"a": true, "an": true, "the": true, "how": true, "do": true, "i": true, "we": true, "to": true,
 	"with": true, "of": true, "in": true, "on": true, "is": true, "are": true, "it": true, "what": true,
-	"and": true, "or": true, "for": true, "my": true, "our": true, "you": true, "can": true, "where": true,
+	"and": true, "or": true, "for": true, "my": true, "our": true, "you": true, "can": true, "where": true, "by": true, "be": true, "was": true,
 }
 
 func stem(w string) string {
