@@ -35,16 +35,25 @@ func AppendLog(path string, s Sent) error {
 		return err
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Size() > logMaxBytes {
-		if err := os.Rename(path, path+".1"); err != nil {
+		// Another process may have rotated it a moment ago: fine.
+		if err := os.Rename(path, path+".1"); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("rotate the AI log: %w", err)
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create the AI log's folder: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("open the AI log: %w", err)
+	}
+	// A write cut short (a crash, a full disk) leaves a line without its
+	// end: start on a new line so this entry is not lost with it.
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+		}
 	}
 	_, err = f.Write(append(line, '\n'))
 	if cerr := f.Close(); err == nil {

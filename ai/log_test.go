@@ -132,3 +132,17 @@ func TestLogSkipsATornLine(t *testing.T) {
 		t.Fatalf("%+v %v", got, err)
 	}
 }
+
+func TestLogEntryAfterATornWriteIsKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ai.log")
+	if err := os.WriteFile(path, []byte(`{"time":"2026-11-28T00:00:00Z","role":"llm","pur`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := AppendLog(path, Sent{Role: "embedder", Purpose: "search"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadLog(path, 0)
+	if err != nil || len(got) != 1 || got[0].Purpose != "search" {
+		t.Fatalf("%v %+v", err, got)
+	}
+}
