@@ -72,16 +72,39 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 	if err := e.usable(); err != nil {
 		return nil, ex, err
 	}
+	want := f.Offset + f.Limit
+	// Each list is ranked deeper than the page, so that a memory second
+	// in one and tenth in the other can still come out on top.
+	depth := max(want*3, 30)
+	// The words are ranked while the embedder works on the query: a
+	// provider's answer takes longer than the full-text search.
+	var words []store.Result
+	var wordsErr error
+	wordsDone := make(chan struct{})
+	if ex.Mode == Hybrid {
+		go func() {
+			defer close(wordsDone)
+			kf := f
+			kf.Offset, kf.Limit = 0, depth
+			words, ex.Match, wordsErr = e.Store.Search(ctx, query, kf, highlight)
+		}()
+	} else {
+		close(wordsDone)
+	}
 	qv, err := e.queryVector(ctx, query, ex)
 	if err != nil {
+		<-wordsDone
 		if mode != Auto {
 			return nil, ex, err
 		}
 		ex.Mode, ex.Reason = Keyword, "the embedder failed, so only words were matched: "+err.Error()
-		return e.keyword(ctx, query, f, highlight, ex)
+		hits := make([]Hit, len(words))
+		for i, r := range words {
+			hits[i] = Hit{Result: r, KeywordRank: i + 1}
+		}
+		return page(hits, f.Offset, f.Limit), ex, wordsErr
 	}
 	ex.MinSim = e.minSimilarity()
-	want := f.Offset + f.Limit
 	if ex.Mode == Semantic {
 		hits, err := e.vector(ctx, qv, f, want, ex)
 		if err != nil {
@@ -89,22 +112,16 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 		}
 		return page(hits, f.Offset, f.Limit), ex, nil
 	}
-	// Each list is ranked deeper than the page, so that a memory second
-	// in one and tenth in the other can still come out on top.
-	depth := max(want*3, 30)
-	kf := f
-	kf.Offset, kf.Limit = 0, depth
-	words, match, err := e.Store.Search(ctx, query, kf, highlight)
-	if err != nil {
-		return nil, ex, err
-	}
-	ex.Match = match
 	meaning, err := e.vector(ctx, qv, f, depth, ex)
+	<-wordsDone
+	if err == nil {
+		err = wordsErr
+	}
 	if err != nil {
 		return nil, ex, err
 	}
 	wordWeight := 1.0
-	if match == store.MatchAny {
+	if ex.Match == store.MatchAny {
 		// No memory holds every word: the matches on some words (often
 		// the least telling ones) count half.
 		wordWeight = 0.5
