@@ -43,6 +43,7 @@ bench: build ## measure the figures in docs/benchmarks.md (Go benchmarks + whole
 	MEM0_SYNC_BENCH=1 MEM0_BENCH_BIN=$(BIN) $(GO) test -run '^TestSyncFigures$$$$' -count 1 -v ./cmd/mem0/
 	@if [ -x bench/server.sh ]; then ./bench/server.sh; fi
 	@if [ -x bench/mcp.sh ]; then ./bench/mcp.sh $(BIN); fi
+	./bench/semantic.sh $(BIN)
 	python3 bench/shell.py $(BIN)
 
 completions: ## write shell completion scripts into completions/
