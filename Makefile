@@ -38,7 +38,7 @@ cross: ## check that every package builds for macOS (arm64) and Windows (amd64)
 	GOOS=windows GOARCH=amd64 $(GO) vet ./...
 
 bench: build ## measure the figures in docs/benchmarks.md (Go benchmarks + whole-process timings)
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./store/...
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./store/... ./semantic/
 	./scripts/bench.sh $(BIN)
 	MEM0_SYNC_BENCH=1 MEM0_BENCH_BIN=$(BIN) $(GO) test -run '^TestSyncFigures$$$$' -count 1 -v ./cmd/mem0/
 	@if [ -x bench/server.sh ]; then ./bench/server.sh; fi
