@@ -98,11 +98,7 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 			return nil, ex, err
 		}
 		ex.Mode, ex.Reason = Keyword, "the embedder failed, so only words were matched: "+err.Error()
-		hits := make([]Hit, len(words))
-		for i, r := range words {
-			hits[i] = Hit{Result: r, KeywordRank: i + 1}
-		}
-		return page(hits, f.Offset, f.Limit), ex, wordsErr
+		return page(wordHits(words), f.Offset, f.Limit), ex, wordsErr
 	}
 	ex.MinSim = e.minSimilarity()
 	if ex.Mode == Semantic {
@@ -114,8 +110,13 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 	}
 	meaning, err := e.vector(ctx, qv, f, depth, ex)
 	<-wordsDone
-	if err == nil {
-		err = wordsErr
+	if wordsErr != nil {
+		return nil, ex, wordsErr
+	}
+	if err != nil && mode == Auto && ctx.Err() == nil {
+		// The vectors are a copy; a search still answers by words.
+		ex.Mode, ex.Reason = Keyword, "the vector index could not be read, so only words were matched: "+err.Error()
+		return page(wordHits(words), f.Offset, f.Limit), ex, nil
 	}
 	if err != nil {
 		return nil, ex, err
@@ -132,11 +133,20 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 func (e *Engine) keyword(ctx context.Context, query string, f store.Filter, highlight bool, ex *Explanation) ([]Hit, *Explanation, error) {
 	res, match, err := e.Store.Search(ctx, query, f, highlight)
 	ex.Match = match
-	hits := make([]Hit, len(res))
-	for i, r := range res {
-		hits[i] = Hit{Result: r, KeywordRank: f.Offset + i + 1}
+	hits := wordHits(res)
+	for i := range hits {
+		hits[i].KeywordRank += f.Offset
 	}
 	return hits, ex, err
+}
+
+// wordHits are the word ranking's results as hits, ranked from 1.
+func wordHits(res []store.Result) []Hit {
+	hits := make([]Hit, len(res))
+	for i, r := range res {
+		hits[i] = Hit{Result: r, KeywordRank: i + 1}
+	}
+	return hits
 }
 
 // queryVector embeds the query, together with the memories waiting for a

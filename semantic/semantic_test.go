@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mem0dev/mem0/ai"
@@ -285,5 +286,45 @@ func TestSimilarFindsTheSameThingSaidOtherwise(t *testing.T) {
 	}
 	if len(ids) != 3 || ids[0] != fx.ids["Ana owns the billing service"] || ids[1] != "" || ids[2] != "" {
 		t.Errorf("similar: %q", ids)
+	}
+}
+
+func TestAResetNeverLetsAnOldIndexFilePass(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.add(t, "work", distractors...)
+	fx.search(t, "ship", Auto, store.Filter{})
+	old, err := os.ReadFile(fx.e.IndexPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.e.Reindex(ctx, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A copy made before the reset comes back (another process had it
+	// open where files cannot be replaced while in use, say).
+	if err := os.WriteFile(fx.e.IndexPath, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hits, ex := fx.search(t, "ship a release", Semantic, store.Filter{})
+	if top(hits) != "deploy with make publish" || len(hits) != len(distractors)+1 {
+		t.Errorf("after a reset and an old index file: %d hits, top %q, %+v", len(hits), top(hits), ex)
+	}
+}
+
+func TestAnUnreadableIndexFallsBackToWords(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.search(t, "ship", Auto, store.Filter{})
+	// A folder where the file should be: it can be neither read nor replaced.
+	os.Remove(fx.e.IndexPath)
+	if err := os.MkdirAll(filepath.Join(fx.e.IndexPath, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	fx.add(t, "work", "buy milk on the way home")
+	hits, ex := fx.search(t, "publish", Auto, store.Filter{})
+	if ex.Mode != Keyword || !strings.Contains(ex.Reason, "vector index") || top(hits) != "deploy with make publish" {
+		t.Errorf("unreadable index: mode %s reason %q hits %v", ex.Mode, ex.Reason, hits)
 	}
 }

@@ -14,6 +14,13 @@ import (
 // embedding.
 const StateEmbedModel = "embed_model"
 
+// stateEmbedRevFloor is the highest rev before the last reset.
+const stateEmbedRevFloor = "embed_rev_floor"
+
+// maxRev is the newest rev ever given, as SQL.
+const maxRev = `max((SELECT coalesce(max(rev), 0) FROM embeddings),
+	coalesce((SELECT CAST(value AS INTEGER) FROM state WHERE key = '` + stateEmbedRevFloor + `'), 0))`
+
 // Seq is the memory's row number in this database: the key of its vector.
 func (m *Memory) Seq() int64 { return m.seq }
 
@@ -35,6 +42,10 @@ type Embedding struct {
 // every live memory queued. Used when the embedder changes and by reindex.
 func (tx *Tx) ResetEmbeddings(ctx context.Context, model string) error {
 	for _, q := range []string{
+		// Revs keep growing across resets, so a copy of the vectors made
+		// before (the index file) can never pass for an up-to-date one.
+		`INSERT INTO state (key, value) SELECT '` + stateEmbedRevFloor + `', ` + maxRev + `
+		 ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		`DELETE FROM embeddings`,
 		`DELETE FROM embed_pending`,
 		`INSERT INTO embed_pending (seq) SELECT seq FROM memories WHERE deleted_at IS NULL`,
@@ -88,7 +99,7 @@ func (r reader) EmbeddingBacklog(ctx context.Context) (int, error) {
 // since (its hash differs) is dropped and the memory stays queued.
 func (tx *Tx) PutEmbeddings(ctx context.Context, es []Embedding) (stored int, err error) {
 	var rev int64
-	if err := tx.q.QueryRowContext(ctx, `SELECT coalesce(max(rev), 0) FROM embeddings`).Scan(&rev); err != nil {
+	if err := tx.q.QueryRowContext(ctx, `SELECT `+maxRev).Scan(&rev); err != nil {
 		return 0, mapErr(err, "store embeddings")
 	}
 	for _, e := range es {
@@ -111,10 +122,11 @@ func (tx *Tx) PutEmbeddings(ctx context.Context, es []Embedding) (stored int, er
 	return stored, nil
 }
 
-// EmbeddingRev is the newest embedding write (0 when there is none).
+// EmbeddingRev is the newest embedding write (0 when there is none). It
+// never goes down, not even when the vectors are reset.
 func (r reader) EmbeddingRev(ctx context.Context) (int64, error) {
 	var rev int64
-	err := r.q.QueryRowContext(ctx, `SELECT coalesce(max(rev), 0) FROM embeddings`).Scan(&rev)
+	err := r.q.QueryRowContext(ctx, `SELECT `+maxRev).Scan(&rev)
 	return rev, mapErr(err, "read embeddings")
 }
 
