@@ -12,6 +12,12 @@ import (
 	"github.com/mem0dev/mem0/store"
 )
 
+// vectorModel names the embedding space of r: vectors made by another
+// provider, model or endpoint are never compared with its own.
+func (r *aiRole) vectorModel() string {
+	return r.Provider + ":" + r.Model + "@" + aiHost(r.endpoint())
+}
+
 // stateReindexStarted is when a command last started a background reindex.
 const stateReindexStarted = "reindex_started"
 
@@ -36,7 +42,7 @@ func (f *Factory) semanticOver(s *store.Store, purpose string) (*semantic.Engine
 	if r == nil {
 		return e, nil
 	}
-	e.Model = r.Provider + ":" + r.Model + "@" + aiHost(r.endpoint())
+	e.Model = r.vectorModel()
 	e.Embedder, e.Unavailable = emb, err
 	cfg, err := f.Config()
 	if err != nil {

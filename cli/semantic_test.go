@@ -161,3 +161,23 @@ func TestInferSkipsFactsKnownInOtherWords(t *testing.T) {
 		t.Errorf("facts: %s", out)
 	}
 }
+
+func TestStatusShowsHowManyMemoriesHaveVectors(t *testing.T) {
+	tf := newTestFactory(t, false)
+	tf.mustRun(t, "add", "before any embedder")
+	if out := tf.mustRun(t, "status"); strings.Contains(out, "vectors") {
+		t.Errorf("status without an embedder mentions vectors:\n%s", out)
+	}
+	emb := withEmbedder(t)
+	if out := tf.mustRun(t, "status"); !strings.Contains(out, "0 memories embedded") || !strings.Contains(out, "1 waiting") {
+		t.Errorf("status before the first embedding:\n%s", out)
+	}
+	tf.mustRun(t, "add", "deploy with make publish") // embeds both
+	out := tf.mustRun(t, "status", "--json")
+	var v struct {
+		Vectors struct{ Embedded, Waiting int } `json:"vectors"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Vectors.Embedded != 2 || v.Vectors.Waiting != 0 || emb.Requests.Load() != 1 {
+		t.Errorf("status --json: %v %s (requests %d)", err, out, emb.Requests.Load())
+	}
+}

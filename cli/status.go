@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -38,15 +39,16 @@ func NewCmdStatus(f *Factory, runF func(context.Context, *StatusOptions) error) 
 }
 
 type statusView struct {
-	ConfigFile     string     `json:"config_file"`
-	Database       string     `json:"database"`
-	StateDir       string     `json:"state_dir"`
-	SchemaVersion  int        `json:"schema_version"`
-	CurrentContext string     `json:"current_context"`
-	ContextSource  string     `json:"current_context_source"`
-	Recording      string     `json:"recording_context"` // what new shells record into
-	RecordingSince *time.Time `json:"recording_since,omitempty"`
-	Shell          shellView  `json:"shell"`
+	ConfigFile     string       `json:"config_file"`
+	Database       string       `json:"database"`
+	StateDir       string       `json:"state_dir"`
+	SchemaVersion  int          `json:"schema_version"`
+	CurrentContext string       `json:"current_context"`
+	ContextSource  string       `json:"current_context_source"`
+	Recording      string       `json:"recording_context"` // what new shells record into
+	RecordingSince *time.Time   `json:"recording_since,omitempty"`
+	Shell          shellView    `json:"shell"`
+	Vectors        *vectorsView `json:"vectors,omitempty"` // with an embedder configured
 	*store.Stats
 }
 
@@ -92,6 +94,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if v.Shell, err = currentShell(ctx, f, s, p); err != nil {
 		return err
 	}
+	if v.Vectors, err = vectorsStatus(ctx, f, s); err != nil {
+		return err
+	}
 	if opts.JSON {
 		return writeJSON(f.IO.Out, v)
 	}
@@ -126,11 +131,49 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if st.Pending > 0 {
 		fl.add("to sync", fmt.Sprint(st.Pending))
 	}
+	if vv := v.Vectors; vv != nil {
+		line := fmt.Sprintf("%d memories embedded with %s", vv.Embedded, vv.Model)
+		if vv.Waiting > 0 {
+			line += fmt.Sprintf(", %d waiting (mem0 reindex)", vv.Waiting)
+		}
+		fl.add("vectors", line)
+	}
 	fl.add("database", fmt.Sprintf("%s (%s)", v.Database, sizeText(st.Bytes)))
 	fl.add("config", v.ConfigFile)
 	fl.add("state", v.StateDir)
 	_, err = fmt.Fprint(f.IO.Out, fl.String())
 	return err
+}
+
+// vectorsView is how far search by meaning has come.
+type vectorsView struct {
+	Model    string `json:"model"`
+	Embedded int    `json:"embedded"`
+	Waiting  int    `json:"waiting"`
+}
+
+// vectorsStatus reads the embeddings' state; nil without an embedder.
+func vectorsStatus(ctx context.Context, f *Factory, s *store.Store) (*vectorsView, error) {
+	r, err := f.aiRole("embedder")
+	if err != nil || r == nil {
+		return nil, err
+	}
+	v := &vectorsView{Model: r.vectorModel()}
+	if cur, err := s.State(ctx, store.StateEmbedModel); err != nil || cur != v.Model {
+		// Another embedder's vectors, or none yet: all will be made anew.
+		st, err2 := s.Stats(ctx)
+		if err2 == nil {
+			v.Waiting = st.Memories
+		}
+		return v, cmp.Or(err, err2)
+	}
+	if v.Embedded, err = s.EmbeddingCount(ctx); err != nil {
+		return nil, err
+	}
+	if v.Waiting, err = s.EmbeddingBacklog(ctx); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // currentShell reads the recording state of the shell mem0 runs in.
