@@ -160,11 +160,11 @@ func explainSearch(ctx context.Context, f *Factory, s *store.Store, ex *semantic
 	}
 	switch ex.Mode {
 	case semantic.Hybrid:
-		fmt.Fprintf(w, "Search: hybrid: words (BM25, %s) and meaning (%s), fused by reciprocal rank (k=60); memories found by meaning alone need similarity >= %.2f.\n", matchWords(ex.Match), ex.Model, ex.MinSim)
+		fmt.Fprintf(w, "Search: hybrid: words (BM25, %s) and meaning (%s), fused by reciprocal rank (k=60); memories found by meaning alone need similarity >= %.2f.\n", matchWords(ex.Match, true), ex.Model, ex.MinSim)
 	case semantic.Semantic:
 		fmt.Fprintf(w, "Search: meaning only (%s), by cosine similarity.\n", ex.Model)
 	default:
-		fmt.Fprintf(w, "Search: words only (BM25, %s)", matchWords(ex.Match))
+		fmt.Fprintf(w, "Search: words only (BM25, %s)", matchWords(ex.Match, false))
 		if ex.Reason != "" {
 			fmt.Fprintf(w, ", because %s", ex.Reason)
 		}
@@ -195,12 +195,15 @@ func explainSearch(ctx context.Context, f *Factory, s *store.Store, ex *semantic
 	}
 }
 
-func matchWords(m store.SearchMode) string {
+func matchWords(m store.SearchMode, hybrid bool) string {
 	switch m {
 	case store.MatchAll:
 		return "every word matched"
 	case store.MatchAny:
-		return "no memory holds every word, so any word counted, at half weight in hybrid"
+		if hybrid {
+			return "no memory holds every word, so any word counted, at half weight"
+		}
+		return "no memory holds every word, so any word counted"
 	case store.NoWords:
 		return "no words to match"
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
 
+	"github.com/mem0dev/mem0/ai/aitest"
 	"github.com/mem0dev/mem0/infer/infertest"
 	"github.com/mem0dev/mem0/server"
 	"github.com/mem0dev/mem0/server/pgtest"
@@ -57,6 +59,11 @@ func TestScripts(t *testing.T) {
 			env.Defer(llm.Close)
 			env.Setenv("FAKE_LLM_URL", llm.BaseURL())
 			env.Setenv("FAKE_LLM_KEY", infertest.Key)
+			// A stand-in OpenAI-compatible embedder, for the scripts that
+			// set MEM0_EMBEDDER_BASE_URL=$FAKE_EMBEDDER_URL.
+			emb := httptest.NewServer(&aitest.Embedder{Dims: 64})
+			env.Defer(emb.Close)
+			env.Setenv("FAKE_EMBEDDER_URL", emb.URL+"/v1")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
