@@ -67,7 +67,7 @@ network is needed.`,
 // Flag helpers shared by the commands that take them.
 
 func addContextFlag(cmd *cobra.Command, f *Factory, p *string) {
-	cmd.Flags().StringVarP(p, "context", "c", "", "context to use (default: $MEM0_CONTEXT, then `mem0 context use`, then \"default\")")
+	cmd.Flags().StringVarP(p, "context", "c", "", "context to use (default: $MEM0_CONTEXT, then the one set by mem0 context use, then \"default\")")
 	_ = cmd.RegisterFlagCompletionFunc("context", completeContexts(f))
 }
 
