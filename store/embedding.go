@@ -3,10 +3,13 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 )
 
 // StateEmbedModel names the embedding model the stored vectors belong to
@@ -44,7 +47,7 @@ func (tx *Tx) ResetEmbeddings(ctx context.Context, model string) error {
 	for _, q := range []string{
 		// Revs keep growing across resets, so a copy of the vectors made
 		// before (the index file) can never pass for an up-to-date one.
-		`INSERT INTO state (key, value) SELECT '` + stateEmbedRevFloor + `', ` + maxRev + `
+		`INSERT INTO state (key, value) SELECT '` + stateEmbedRevFloor + `', ` + maxRev + ` + 1
 		 ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		`DELETE FROM embeddings`,
 		`DELETE FROM embed_pending`,
@@ -55,16 +58,6 @@ func (tx *Tx) ResetEmbeddings(ctx context.Context, model string) error {
 		}
 	}
 	return tx.SetState(ctx, StateEmbedModel, model)
-}
-
-// DisableEmbeddings drops every vector and stops queueing memories.
-func (tx *Tx) DisableEmbeddings(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM embeddings`, `DELETE FROM embed_pending`} {
-		if _, err := tx.q.ExecContext(ctx, q); err != nil {
-			return mapErr(err, "drop embeddings")
-		}
-	}
-	return tx.DeleteState(ctx, StateEmbedModel)
 }
 
 // PendingEmbeddings returns up to limit live memories waiting for a
@@ -87,11 +80,12 @@ func (r reader) PendingEmbeddings(ctx context.Context, limit int) ([]PendingText
 	return out, mapErr(rows.Err(), "read memories waiting for embeddings")
 }
 
-// EmbeddingBacklog counts the memories waiting for a vector (deleted ones
-// included: they are embedded if restored).
+// EmbeddingBacklog counts the live memories waiting for a vector (deleted
+// ones wait too, but only matter once restored).
 func (r reader) EmbeddingBacklog(ctx context.Context) (int, error) {
 	var n int
-	err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM embed_pending`).Scan(&n)
+	err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM embed_pending p
+		JOIN memories m ON m.seq = p.seq WHERE m.deleted_at IS NULL`).Scan(&n)
 	return n, mapErr(err, "count memories waiting for embeddings")
 }
 
@@ -122,12 +116,47 @@ func (tx *Tx) PutEmbeddings(ctx context.Context, es []Embedding) (stored int, er
 	return stored, nil
 }
 
+// DropPending takes memories off the embedding queue without a vector
+// (texts the provider refuses).
+func (tx *Tx) DropPending(ctx context.Context, seqs []int64) error {
+	for _, seq := range seqs {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM embed_pending WHERE seq = ?`, seq); err != nil {
+			return mapErr(err, "update the embedding queue")
+		}
+	}
+	return nil
+}
+
 // EmbeddingRev is the newest embedding write (0 when there is none). It
 // never goes down, not even when the vectors are reset.
 func (r reader) EmbeddingRev(ctx context.Context) (int64, error) {
 	var rev int64
 	err := r.q.QueryRowContext(ctx, `SELECT `+maxRev).Scan(&rev)
 	return rev, mapErr(err, "read embeddings")
+}
+
+// EmbeddingDims is the length of the stored vectors (0 when none is).
+func (r reader) EmbeddingDims(ctx context.Context) (int, error) {
+	var n sql.NullInt64
+	err := r.q.QueryRowContext(ctx, `SELECT length(vector) / 4 FROM embeddings LIMIT 1`).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return int(n.Int64), mapErr(err, "read embeddings")
+}
+
+// EmbeddingRevFloor is the first rev after the last reset: a copy of the
+// vectors that stops below it predates the reset.
+func (r reader) EmbeddingRevFloor(ctx context.Context) (int64, error) {
+	v, err := r.State(ctx, stateEmbedRevFloor)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: state %s is %q", ErrCorrupt, stateEmbedRevFloor, v)
+	}
+	return n, nil
 }
 
 // EmbeddingCount is how many memories have a vector.

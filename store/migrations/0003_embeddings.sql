@@ -23,10 +23,13 @@ WHEN EXISTS (SELECT 1 FROM state WHERE key = 'embed_model') BEGIN
     INSERT OR IGNORE INTO embed_pending (seq) VALUES (new.seq);
 END;
 
+-- A changed text loses its vector at once (an old vector must never rank
+-- the new text), and waits for a new one.
 CREATE TRIGGER memories_embed_update AFTER UPDATE OF content ON memories
-WHEN new.content_hash IS NOT old.content_hash
- AND EXISTS (SELECT 1 FROM state WHERE key = 'embed_model') BEGIN
-    INSERT OR IGNORE INTO embed_pending (seq) VALUES (new.seq);
+WHEN new.content_hash IS NOT old.content_hash BEGIN
+    DELETE FROM embeddings WHERE memory_seq = new.seq;
+    INSERT OR IGNORE INTO embed_pending (seq)
+    SELECT new.seq WHERE EXISTS (SELECT 1 FROM state WHERE key = 'embed_model');
 END;
 
 CREATE TRIGGER memories_embed_delete AFTER DELETE ON memories BEGIN
