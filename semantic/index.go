@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -243,7 +244,10 @@ func normalize(v []float32) []float32 {
 
 // syncIndex makes the file at path hold every vector stored for model and
 // returns it mapped (nil when there are no vectors). The common case, a
-// file already up to date, costs one indexed query and a map.
+// file already up to date, costs one indexed query and a map. New vectors
+// are appended under the database's write lock (briefly: they are few), so
+// two processes never append at once; a rebuild reads a snapshot of the
+// database without holding the lock and renames its own file into place.
 func syncIndex(ctx context.Context, s *store.Store, path, model string) (*index, error) {
 	rev, err := s.EmbeddingRev(ctx)
 	if err != nil {
@@ -252,61 +256,92 @@ func syncIndex(ctx context.Context, s *store.Store, path, model string) (*index,
 	if rev == 0 {
 		return nil, nil
 	}
-	ix, err := openIndex(path)
 	model = clipModel(model)
+	ix, err := openIndex(path)
 	if err == nil && ix != nil && ix.model == model && ix.rev == rev {
 		return ix, nil
 	}
-	ix.close()
-	// Bring it up to date under the database's write lock, so that two
-	// processes never write the file at once.
-	err = s.WithTx(ctx, func(tx *store.Tx) error {
-		ix, err := openIndex(path)
-		defer ix.close()
-		rev, err2 := tx.EmbeddingRev(ctx)
-		if err2 != nil {
-			return err2
-		}
-		if err == nil && ix != nil && ix.model == model && ix.rev == rev {
-			return nil
-		}
-		if err != nil || ix == nil || ix.model != model || ix.rev > rev {
-			return rebuildIndex(ctx, tx, path, model)
-		}
-		n, err := tx.EmbeddingCount(ctx)
+	rebuild := err != nil || ix == nil || ix.model != model || ix.rev > rev || ix.count == 0
+	if !rebuild {
+		n, err := s.EmbeddingCount(ctx)
 		if err != nil {
-			return err
+			ix.close()
+			return nil, err
 		}
-		if ix.count > 2*n+1024 { // mostly superseded records: start afresh
-			return rebuildIndex(ctx, tx, path, model)
+		floor, err := s.EmbeddingRevFloor(ctx)
+		if err != nil {
+			ix.close()
+			return nil, err
 		}
-		dims, count, from := ix.dims, ix.count, ix.rev
-		ix.close() // Windows cannot grow a file it has mapped
-		return appendIndex(ctx, tx, path, dims, count, from)
-	})
-	if err != nil {
-		return nil, err
+		// Made before the last reset, or mostly superseded records.
+		rebuild = ix.rev < floor || ix.count > 2*n+1024
+	}
+	ix.close() // before any write: Windows cannot grow or replace a mapped file
+	if !rebuild {
+		err := s.WithTx(ctx, func(tx *store.Tx) error {
+			// Another process may have brought it up to date meanwhile.
+			ix, err := openIndex(path)
+			defer ix.close()
+			if err != nil || ix == nil || ix.model != model || ix.count == 0 {
+				return errRebuild
+			}
+			dims, count, from := ix.dims, ix.count, ix.rev
+			ix.close()
+			rev, err := tx.EmbeddingRev(ctx)
+			if err != nil {
+				return err
+			}
+			return appendIndex(ctx, tx, path, dims, count, from, rev)
+		})
+		switch {
+		case errors.Is(err, errRebuild):
+			rebuild = true
+		case err != nil:
+			return nil, err
+		}
+	}
+	if rebuild {
+		if err := rebuildIndex(ctx, s, path, model); err != nil {
+			return nil, err
+		}
 	}
 	return openIndex(path)
 }
 
+// errRebuild says the file cannot be appended to: vectors of another size,
+// or a file another process replaced meanwhile.
+var errRebuild = errors.New("the vector index must be rebuilt")
+
+// errMixedSizes: the database holds vectors of two sizes, which only a
+// reset can mend (the store resets itself when the size changes, so this
+// is a database written by something else).
+var errMixedSizes = errors.New("vectors of different sizes are stored: run mem0 reindex --reset")
+
 // rebuildIndex writes a new file from every stored vector and renames it
 // into place, so readers see the old file or the new one, never a mix.
-func rebuildIndex(ctx context.Context, tx *store.Tx, path, model string) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+func rebuildIndex(ctx context.Context, s *store.Store, path, model string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write the vector index: %w", err)
 	}
+	tmp := f.Name()
 	// The header's place is kept in the first block, so that every block
 	// written is whole and aligned (see recordWriter).
 	w := &recordWriter{f: f, buf: make([]byte, headerSize, writeBlock+64<<10)}
-	err = tx.EachEmbedding(ctx, 0, w.add)
+	// The rev before the snapshot: it may lie above every vector (just
+	// after a reset), and whatever is written later lies above it.
+	floor, err := s.EmbeddingRev(ctx)
+	if err == nil {
+		err = s.EachEmbedding(ctx, 0, w.add)
+	}
+	if errors.Is(err, errRebuild) {
+		err = errMixedSizes
+	}
 	if err == nil {
 		err = w.flush(true)
 	}
 	if err == nil {
-		err = writeHeader(f, max(w.dims, 1), w.count, w.rev, model)
+		err = writeHeader(f, max(w.dims, 1), w.count, max(w.rev, floor), model)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -321,8 +356,9 @@ func rebuildIndex(ctx context.Context, tx *store.Tx, path, model string) error {
 	return nil
 }
 
-// appendIndex adds the vectors written after rev from to the file.
-func appendIndex(ctx context.Context, tx *store.Tx, path string, dims, count int, from int64) error {
+// appendIndex adds the vectors written after rev from to the file, which
+// then covers every rev up to upTo.
+func appendIndex(ctx context.Context, tx *store.Tx, path string, dims, count int, from, upTo int64) error {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("update the vector index: %w", err)
@@ -338,7 +374,7 @@ func appendIndex(ctx context.Context, tx *store.Tx, path string, dims, count int
 	// Records first, then the count that makes them visible.
 	var b [16]byte
 	binary.LittleEndian.PutUint64(b[:8], uint64(w.count))
-	binary.LittleEndian.PutUint64(b[8:], uint64(w.rev))
+	binary.LittleEndian.PutUint64(b[8:], uint64(max(w.rev, upTo)))
 	if _, err := f.WriteAt(b[:], offCount); err != nil {
 		return fmt.Errorf("update the vector index: %w", err)
 	}
@@ -368,8 +404,7 @@ func (w *recordWriter) add(seq, rev int64, vec []byte) error {
 		w.dims = len(vec) / 4
 	}
 	if len(vec) != 4*w.dims {
-		// Vectors of another size: the embedder changed without a reset.
-		return fmt.Errorf("%w: vectors of %d and %d dimensions are stored; run mem0 reindex --reset", store.ErrCorrupt, w.dims, len(vec)/4)
+		return errRebuild // vectors of another size than the file's
 	}
 	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(seq))
 	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(rev))

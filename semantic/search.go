@@ -3,9 +3,12 @@ package semantic
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 
+	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/store"
+	"github.com/mem0dev/mem0/store/content"
 )
 
 // Mode is how a search ranks.
@@ -97,7 +100,7 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 		if mode != Auto {
 			return nil, ex, err
 		}
-		ex.Mode, ex.Reason = Keyword, "the embedder failed, so only words were matched: "+err.Error()
+		ex.Mode, ex.Reason = Keyword, fallbackReason(err)
 		return page(wordHits(words), f.Offset, f.Limit), ex, wordsErr
 	}
 	ex.MinSim = e.minSimilarity()
@@ -153,29 +156,33 @@ func wordHits(res []store.Result) []Hit {
 // vector when they fit in the same request; a longer backlog goes to the
 // background run and this search uses the vectors there are.
 func (e *Engine) queryVector(ctx context.Context, query string, ex *Explanation) ([]float32, error) {
-	if _, err := e.prepare(ctx); err != nil {
+	if _, err := e.checkModel(ctx, CatchUp); err != nil {
 		return nil, err
 	}
-	batch, err := e.Store.PendingEmbeddings(ctx, e.inline()+1)
+	batch, waiting, background, err := e.backlog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(batch) > e.inline() {
-		if ex.Waiting, err = e.Store.EmbeddingBacklog(ctx); err != nil {
-			return nil, err
-		}
-		batch = nil
-		if e.Background != nil {
-			e.Background()
-			ex.Background = true
-		}
-	}
-	n, vecs, err := e.embedPending(ctx, batch, []string{embedText(query)})
+	ex.Waiting, ex.Background = waiting, background
+	vecs, n, err := e.embed(ctx, batch, []string{embedText(query)})
 	if err != nil {
 		return nil, err
 	}
 	ex.EmbeddedNow = n
 	return vecs[0], nil
+}
+
+// fallbackReason says why a search that wanted vectors ranked by words.
+func fallbackReason(err error) string {
+	var other *OtherModelError
+	var aerr *ai.Error
+	switch {
+	case errors.As(err, &other):
+		return err.Error()
+	case errors.As(err, &aerr):
+		return "the embedder failed, so only words were matched: " + err.Error()
+	}
+	return "vectors could not be used, so only words were matched: " + err.Error()
 }
 
 // vector returns up to want memories passing f, most similar first. The
@@ -230,8 +237,8 @@ func (e *Engine) verify(ctx context.Context, cands []candidate, f store.Filter) 
 	score := make(map[int64]float64, len(cands))
 	seqs = seqs[:0]
 	for _, c := range cands {
-		if revs[c.seq] != c.rev {
-			continue // an older vector of an edited memory
+		if rev, ok := revs[c.seq]; !ok || rev != c.rev {
+			continue // an older vector of an edited or reset memory
 		}
 		if _, dup := score[c.seq]; !dup {
 			score[c.seq] = float64(c.score)
@@ -315,29 +322,24 @@ func (e *Engine) Similar(ctx context.Context, contextName string, texts []string
 	if threshold <= 0 {
 		threshold = DefaultDuplicateSimilarity
 	}
-	if _, err := e.prepare(ctx); err != nil {
+	if _, err := e.checkModel(ctx, CatchUp); err != nil {
 		return nil, err
 	}
-	batch, err := e.Store.PendingEmbeddings(ctx, e.inline()+1)
+	batch, _, _, err := e.backlog(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if len(batch) > e.inline() {
-		batch = nil
-		if e.Background != nil {
-			e.Background()
-		}
 	}
 	extra := make([]string, len(texts))
 	for i, t := range texts {
 		extra[i] = embedText(t)
 	}
-	_, vecs, err := e.embedPending(ctx, batch, extra)
+	vecs, _, err := e.embed(ctx, batch, extra)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]string, len(texts))
-	f := store.Filter{Contexts: []string{contextName}, Limit: 1}
+	// Facts are compared with facts, as the text comparison does.
+	f := store.Filter{Contexts: []string{contextName}, Kind: content.KindFact, Limit: 1}
 	for i, v := range vecs {
 		hits, err := e.vector(ctx, v, f, 1, &Explanation{})
 		if err != nil {

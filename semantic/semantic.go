@@ -73,6 +73,17 @@ func (e *Engine) minSimilarity() float64 {
 // ErrNoEmbedder is returned when vectors are needed and no embedder is set.
 var ErrNoEmbedder = errors.New("no embedder is configured: set one with `mem0 config set embedder.provider openai|ollama` (see docs/ai.md)")
 
+// OtherModelError says the stored vectors were made by another embedder
+// than the configured one. Searches then rank by words rather than drop
+// every vector on their own: two programs with different settings (the
+// MCP server started before a change, say) would otherwise take turns
+// re-embedding everything.
+type OtherModelError struct{ Stored, Configured string }
+
+func (e *OtherModelError) Error() string {
+	return fmt.Sprintf("the stored vectors were made by %s, not the configured %s: run `mem0 reindex` to make them again", e.Stored, e.Configured)
+}
+
 // usable reports whether vectors can be made, and why not.
 func (e *Engine) usable() error {
 	if e.Unavailable != nil {
@@ -84,16 +95,29 @@ func (e *Engine) usable() error {
 	return nil
 }
 
-// prepare makes sure the stored vectors belong to e.Model: when the
-// embedder changed (or is new), every stored vector is dropped and every
-// memory queued. It reports whether it reset.
-func (e *Engine) prepare(ctx context.Context) (bool, error) {
+// Policy says what Reindex does when the stored vectors belong to another
+// embedder.
+type Policy int
+
+const (
+	CatchUp Policy = iota // embed what waits; another embedder's vectors: OtherModelError
+	Adopt                 // another embedder's vectors are dropped and every memory embedded again
+	Reset                 // drop every vector and embed every memory again
+)
+
+// checkModel makes sure the stored vectors belong to e.Model. The first
+// embedder of a database is adopted by any caller; a different one only
+// under Adopt or Reset. It reports whether it reset.
+func (e *Engine) checkModel(ctx context.Context, p Policy) (bool, error) {
 	cur, err := e.Store.State(ctx, store.StateEmbedModel)
-	if err != nil || cur == e.Model {
+	if err != nil || (cur == e.Model && p != Reset) {
 		return false, err
 	}
+	if cur != "" && cur != e.Model && p == CatchUp {
+		return false, &OtherModelError{Stored: cur, Configured: e.Model}
+	}
 	err = e.Store.WithTx(ctx, func(tx *store.Tx) error {
-		if cur, err := tx.State(ctx, store.StateEmbedModel); err != nil || cur == e.Model {
+		if cur, err := tx.State(ctx, store.StateEmbedModel); err != nil || (cur == e.Model && p != Reset) {
 			return err
 		}
 		return tx.ResetEmbeddings(ctx, e.Model)
@@ -107,45 +131,85 @@ func (e *Engine) prepare(ctx context.Context) (bool, error) {
 // Progress is told how far an indexing run has come.
 type Progress func(done, total int)
 
+// ReindexResult is what a run did.
+type ReindexResult struct {
+	Embedded int  `json:"embedded"`
+	Skipped  int  `json:"skipped"` // texts the provider refused; they get no vector
+	Reset    bool `json:"reset"`   // every vector was dropped first
+}
+
 // Reindex embeds every memory waiting for a vector, BatchSize at a time,
-// and brings the index file up to date. reset starts over with every
-// memory. It stops at the first failed request; what was stored stays.
-func (e *Engine) Reindex(ctx context.Context, reset bool, progress Progress) (int, error) {
+// and brings the index file up to date. It stops at the first request
+// that fails (what was stored stays); a text the provider refuses as such
+// is skipped and counted.
+func (e *Engine) Reindex(ctx context.Context, p Policy, progress Progress) (ReindexResult, error) {
+	var res ReindexResult
 	if err := e.usable(); err != nil {
-		return 0, err
+		return res, err
 	}
-	if reset {
-		if err := e.Store.WithTx(ctx, func(tx *store.Tx) error { return tx.ResetEmbeddings(ctx, e.Model) }); err != nil {
-			return 0, err
-		}
-		if e.IndexPath != "" {
-			os.Remove(e.IndexPath)
-		}
-	} else if _, err := e.prepare(ctx); err != nil {
-		return 0, err
+	reset, err := e.checkModel(ctx, p)
+	if err != nil {
+		return res, err
 	}
+	res.Reset = reset
 	total, err := e.Store.EmbeddingBacklog(ctx)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
-	done := 0
 	for {
 		if progress != nil {
-			progress(done, max(total, done))
+			progress(res.Embedded+res.Skipped, max(total, res.Embedded+res.Skipped))
 		}
 		batch, err := e.Store.PendingEmbeddings(ctx, BatchSize)
-		if err != nil || len(batch) == 0 {
-			if err == nil {
-				err = e.syncFile(ctx)
-			}
-			return done, err
-		}
-		n, _, err := e.embedPending(ctx, batch, nil)
-		done += n
 		if err != nil {
-			return done, err
+			return res, err
+		}
+		if len(batch) == 0 {
+			return res, e.syncFile(ctx)
+		}
+		n, skipped, err := e.embedBatch(ctx, batch)
+		res.Embedded += n
+		res.Skipped += skipped
+		if err != nil {
+			return res, err
 		}
 	}
+}
+
+// embedBatch embeds and stores the waiting memories of batch. When the
+// provider refuses the request as such, each text is sent alone and the
+// ones it refuses are skipped (taken off the queue), so that one text the
+// model cannot take does not stop every later run.
+func (e *Engine) embedBatch(ctx context.Context, batch []store.PendingText) (stored, skipped int, err error) {
+	_, stored, err = e.embed(ctx, batch, nil)
+	if !errors.Is(err, ai.ErrBadRequest) || len(batch) == 1 {
+		if errors.Is(err, ai.ErrBadRequest) {
+			return 0, 1, e.skip(ctx, batch)
+		}
+		return stored, 0, err
+	}
+	for _, p := range batch {
+		_, n, err := e.embed(ctx, []store.PendingText{p}, nil)
+		switch {
+		case errors.Is(err, ai.ErrBadRequest):
+			if err := e.skip(ctx, []store.PendingText{p}); err != nil {
+				return stored, skipped, err
+			}
+			skipped++
+		case err != nil:
+			return stored, skipped, err
+		}
+		stored += n
+	}
+	return stored, skipped, nil
+}
+
+func (e *Engine) skip(ctx context.Context, batch []store.PendingText) error {
+	seqs := make([]int64, len(batch))
+	for i, p := range batch {
+		seqs[i] = p.Seq
+	}
+	return e.Store.WithTx(ctx, func(tx *store.Tx) error { return tx.DropPending(ctx, seqs) })
 }
 
 // syncFile brings the index file up to date.
@@ -158,41 +222,96 @@ func (e *Engine) syncFile(ctx context.Context) error {
 	return err
 }
 
-// embedPending embeds the waiting memories and extra texts in one request
-// and stores the memories' vectors. It returns how many were stored and
-// the vectors of extra.
-func (e *Engine) embedPending(ctx context.Context, batch []store.PendingText, extra []string) (int, [][]float32, error) {
+// embed sends the extra texts and the waiting memories of batch in one
+// request, stores the memories' vectors, and returns the extra texts'
+// vectors. With extra texts, the batch is a passenger: if the combined
+// request fails the extra texts are sent alone, and if storing fails the
+// memories stay queued; only a failure to embed the extra texts is an
+// error. Without extra texts, any failure is.
+func (e *Engine) embed(ctx context.Context, batch []store.PendingText, extra []string) ([][]float32, int, error) {
 	texts := append([]string(nil), extra...)
 	for _, p := range batch {
 		texts = append(texts, embedText(p.Content))
 	}
 	if len(texts) == 0 {
-		return 0, nil, nil
+		return nil, 0, nil
 	}
-	vecs, err := e.Embedder.Embed(ctx, texts)
+	vecs, err := e.request(ctx, texts)
+	if err != nil && len(extra) > 0 && len(batch) > 0 && ctx.Err() == nil {
+		batch = nil
+		vecs, err = e.request(ctx, extra)
+	}
 	if err != nil {
-		return 0, nil, err
-	}
-	if len(vecs) != len(texts) {
-		return 0, nil, fmt.Errorf("the embedder returned %d vectors for %d texts", len(vecs), len(texts))
-	}
-	for _, v := range vecs {
-		normalize(v)
+		return nil, 0, err
 	}
 	if len(batch) == 0 {
-		return 0, vecs, nil
+		return vecs, 0, nil
 	}
+	stored, err := e.store(ctx, batch, vecs[len(extra):])
+	if err != nil && len(extra) > 0 {
+		err = nil // the memories stay queued for the next request
+	}
+	return vecs[:len(extra)], stored, err
+}
+
+// request embeds texts and makes each vector unit length.
+func (e *Engine) request(ctx context.Context, texts []string) ([][]float32, error) {
+	vecs, err := e.Embedder.Embed(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	if len(vecs) != len(texts) {
+		return nil, fmt.Errorf("the embedder returned %d vectors for %d texts", len(vecs), len(texts))
+	}
+	for i, v := range vecs {
+		if len(v) == 0 || len(v) != len(vecs[0]) {
+			return nil, fmt.Errorf("the embedder returned vectors of %d and %d dimensions", len(vecs[0]), len(v))
+		}
+		normalize(vecs[i])
+	}
+	return vecs, nil
+}
+
+// store saves the vectors of batch. Vectors of another size than the
+// stored ones mean the model changed under the same name (a re-pulled
+// Ollama tag, say): every vector is dropped and every memory queued again.
+func (e *Engine) store(ctx context.Context, batch []store.PendingText, vecs [][]float32) (int, error) {
 	es := make([]store.Embedding, len(batch))
 	for i, p := range batch {
-		es[i] = store.Embedding{Seq: p.Seq, Hash: p.Hash, Vector: vecs[len(extra)+i]}
+		es[i] = store.Embedding{Seq: p.Seq, Hash: p.Hash, Vector: vecs[i]}
 	}
 	var stored int
-	err = e.Store.WithTx(ctx, func(tx *store.Tx) error {
-		var err error
+	err := e.Store.WithTx(ctx, func(tx *store.Tx) error {
+		dims, err := tx.EmbeddingDims(ctx)
+		if err != nil {
+			return err
+		}
+		if dims != 0 && dims != len(vecs[0]) {
+			if err := tx.ResetEmbeddings(ctx, e.Model); err != nil {
+				return err
+			}
+		}
 		stored, err = tx.PutEmbeddings(ctx, es)
 		return err
 	})
-	return stored, vecs[:len(extra)], err
+	return stored, err
+}
+
+// backlog returns the memories waiting for a vector when they fit in one
+// request with a query (Inline of them); a longer backlog is left to the
+// background run, which it starts, and waiting says how long it is.
+func (e *Engine) backlog(ctx context.Context) (batch []store.PendingText, waiting int, background bool, err error) {
+	batch, err = e.Store.PendingEmbeddings(ctx, e.inline()+1)
+	if err != nil || len(batch) <= e.inline() {
+		return batch, 0, false, err
+	}
+	if waiting, err = e.Store.EmbeddingBacklog(ctx); err != nil {
+		return nil, 0, false, err
+	}
+	if e.Background != nil {
+		e.Background()
+	}
+	return nil, waiting, e.Background != nil, nil
 }
 
 // EmbedBacklog embeds what is waiting when it fits in one request, and
@@ -203,21 +322,14 @@ func (e *Engine) EmbedBacklog(ctx context.Context) (embedded, left int, err erro
 	if err := e.usable(); err != nil {
 		return 0, 0, err
 	}
-	if _, err := e.prepare(ctx); err != nil {
+	if _, err := e.checkModel(ctx, CatchUp); err != nil {
 		return 0, 0, err
 	}
-	batch, err := e.Store.PendingEmbeddings(ctx, e.inline()+1)
+	batch, waiting, _, err := e.backlog(ctx)
 	if err != nil || len(batch) == 0 {
-		return 0, 0, err
+		return 0, waiting, err
 	}
-	if len(batch) > e.inline() {
-		left, err := e.Store.EmbeddingBacklog(ctx)
-		if e.Background != nil {
-			e.Background()
-		}
-		return 0, left, err
-	}
-	n, _, err := e.embedPending(ctx, batch, nil)
+	_, n, err := e.embed(ctx, batch, nil)
 	return n, len(batch) - n, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/ai/aitest"
@@ -62,10 +63,15 @@ func newFixture(t *testing.T) *fixture {
 
 func (fx *fixture) add(t *testing.T, contextName string, texts ...string) {
 	t.Helper()
+	fx.addKind(t, contextName, "note", texts...)
+}
+
+func (fx *fixture) addKind(t *testing.T, contextName, kind string, texts ...string) {
+	t.Helper()
 	ctx := context.Background()
 	err := fx.s.WithTx(ctx, func(tx *store.Tx) error {
 		for _, text := range texts {
-			m, _, err := tx.AddMemory(ctx, store.NewMemory{Context: contextName, Content: text})
+			m, _, err := tx.AddMemory(ctx, store.NewMemory{Context: contextName, Kind: kind, Content: text})
 			if err != nil {
 				return err
 			}
@@ -191,7 +197,7 @@ func TestFiltersKeepTheirMeaningInASmallContext(t *testing.T) {
 	}
 	fx.add(t, "big", many...)
 	fx.add(t, "small", "deploy with make publish", "buy milk on the way home")
-	if _, err := fx.e.Reindex(context.Background(), false, nil); err != nil {
+	if _, err := fx.e.Reindex(context.Background(), CatchUp, nil); err != nil {
 		t.Fatal(err)
 	}
 	hits, _ := fx.search(t, "ship a release", Semantic, store.Filter{Contexts: []string{"small"}, Limit: 1})
@@ -226,18 +232,131 @@ func TestAProviderFailureFallsBackToWords(t *testing.T) {
 	}
 }
 
-func TestAnotherModelStartsOver(t *testing.T) {
+func TestAnotherModelIsNotAdoptedBySearches(t *testing.T) {
+	ctx := context.Background()
 	fx := newFixture(t)
 	fx.add(t, "work", distractors...)
-	fx.search(t, "docker", Auto, store.Filter{})
+	fx.search(t, "docker", Auto, store.Filter{}) // the first embedder is adopted
 	texts := fx.emb.Texts.Load()
+	first := fx.e.Model
 	fx.e.Model += "-v2"
-	_, ex := fx.search(t, "docker", Auto, store.Filter{})
-	if got := fx.emb.Texts.Load() - texts; got != int64(len(distractors))+1 {
-		t.Errorf("after a model change %d texts were embedded, want every memory and the query (%d)", got, len(distractors)+1)
+	hits, ex := fx.search(t, "docker", Auto, store.Filter{})
+	if ex.Mode != Keyword || !strings.Contains(ex.Reason, "run `mem0 reindex`") || len(hits) == 0 {
+		t.Errorf("search with another embedder: %+v", ex)
 	}
-	if ex.Indexed != len(distractors) {
-		t.Errorf("indexed %d", ex.Indexed)
+	if _, err := fx.e.Reindex(ctx, CatchUp, nil); err == nil {
+		t.Error("a catch-up run adopted another embedder")
+	}
+	if got := fx.emb.Texts.Load() - texts; got != 0 {
+		t.Errorf("%d texts sent to an embedder whose vectors cannot be compared with the stored ones", got)
+	}
+	res, err := fx.e.Reindex(ctx, Adopt, nil)
+	if err != nil || !res.Reset || res.Embedded != len(distractors) {
+		t.Fatalf("reindex adopting the new embedder: %+v %v", res, err)
+	}
+	if _, ex := fx.search(t, "docker", Auto, store.Filter{}); ex.Mode != Hybrid || ex.Indexed != len(distractors) {
+		t.Errorf("after adopting: %+v", ex)
+	}
+	// And the other program, still set to the first embedder, now ranks
+	// by words without dropping anything.
+	fx.e.Model = first
+	if _, ex := fx.search(t, "docker", Auto, store.Filter{}); ex.Mode != Keyword {
+		t.Errorf("the first embedder took the vectors back: %+v", ex)
+	}
+}
+
+func TestAModelChangingSizeUnderTheSameNameStartsOver(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", distractors...)
+	fx.search(t, "docker", Semantic, store.Filter{})
+	fx.emb.Dims = 32 // the same name, another model (a re-pulled tag)
+	fx.add(t, "work", "deploy with make publish")
+	hits, ex := fx.search(t, "ship a release", Semantic, store.Filter{})
+	// The new vector does not fit the stored ones: they were dropped and
+	// queued again, and the next run (here, inline) makes them anew.
+	if ex.Mode != Semantic {
+		t.Fatalf("%+v", ex)
+	}
+	if _, err := fx.e.Reindex(context.Background(), CatchUp, nil); err != nil {
+		t.Fatal(err)
+	}
+	hits, ex = fx.search(t, "ship a release", Semantic, store.Filter{})
+	if top(hits) != "deploy with make publish" || ex.Indexed != len(distractors)+1 {
+		t.Errorf("after the size change: top %q, %+v", top(hits), ex)
+	}
+}
+
+func TestAnEditedMemoryNeverRanksByItsOldTextEvenWhileQueued(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.add(t, "work", distractors...)
+	fx.search(t, "ship", Semantic, store.Filter{})
+	fx.e.Inline = 1
+	fx.add(t, "work", "one more", "and another") // a backlog the search does not take
+	text := "bake sourdough bread"
+	if err := fx.s.WithTx(ctx, func(tx *store.Tx) error {
+		_, _, err := tx.UpdateMemory(ctx, fx.ids["deploy with make publish"], store.Patch{Content: &text})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	hits, _ := fx.search(t, "how do I ship a release", Semantic, store.Filter{})
+	for _, h := range hits {
+		if h.Content == text {
+			t.Errorf("the edited memory ranks by its old vector: %+v", h)
+		}
+	}
+}
+
+func TestTheQueryIsEmbeddedAloneWhenTheBacklogCannotBe(t *testing.T) {
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.search(t, "ship", Semantic, store.Filter{})
+	fx.add(t, "work", "a text the provider refuses")
+	fx.emb.Refuse = "refuses"
+	hits, ex := fx.search(t, "ship a release", Auto, store.Filter{})
+	if ex.Mode != Hybrid || top(hits) != "deploy with make publish" {
+		t.Errorf("a refused backlog text broke the search: %+v", ex)
+	}
+	res, err := fx.e.Reindex(context.Background(), CatchUp, nil)
+	if err != nil || res.Skipped != 1 || res.Embedded != 0 {
+		t.Errorf("reindex with a refused text: %+v %v", res, err)
+	}
+	if n, _ := fx.s.EmbeddingBacklog(context.Background()); n != 0 {
+		t.Errorf("%d still waiting after the refused text was skipped", n)
+	}
+}
+
+func TestABusyDatabaseDoesNotLoseTheQueryVector(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	fx.add(t, "work", "deploy with make publish")
+	fx.search(t, "ship", Semantic, store.Filter{})
+	fx.add(t, "work", "waiting for its vector")
+	// Another process holds the write lock for longer than this search
+	// waits: the waiting memory's vector cannot be stored, the query's is
+	// still used.
+	other, err := store.Open(ctx, fx.s.Path(), store.Options{BusyTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	s2, err := store.Open(ctx, fx.s.Path(), store.Options{BusyTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	e2 := *fx.e
+	e2.Store = s2
+	held := make(chan struct{})
+	release := make(chan struct{})
+	go other.WithTx(ctx, func(*store.Tx) error { close(held); <-release; return nil })
+	<-held
+	hits, ex, err := e2.Search(ctx, "ship a release", store.Filter{}, Semantic, false)
+	close(release)
+	if err != nil || top(hits) != "deploy with make publish" || ex.EmbeddedNow != 0 {
+		t.Errorf("busy database: %v %q %+v", err, top(hits), ex)
 	}
 }
 
@@ -265,9 +384,9 @@ func TestBigBacklogGoesToTheBackground(t *testing.T) {
 	if started != 1 || !ex.Background || ex.Waiting != len(distractors) {
 		t.Errorf("background %d, explanation %+v", started, ex)
 	}
-	n, err := fx.e.Reindex(context.Background(), false, nil)
-	if err != nil || n != len(distractors) {
-		t.Fatalf("reindex: %d, %v", n, err)
+	res, err := fx.e.Reindex(context.Background(), CatchUp, nil)
+	if err != nil || res.Embedded != len(distractors) {
+		t.Fatalf("reindex: %+v, %v", res, err)
 	}
 	hits, ex := fx.search(t, "container image", Semantic, store.Filter{})
 	if top(hits) != "the docker image is built by CI on every push" || ex.Indexed != len(distractors) {
@@ -277,14 +396,15 @@ func TestBigBacklogGoesToTheBackground(t *testing.T) {
 
 func TestSimilarFindsTheSameThingSaidOtherwise(t *testing.T) {
 	fx := newFixture(t)
-	fx.add(t, "work", "Ana owns the billing service")
+	fx.addKind(t, "work", "fact", "Ana owns the billing service")
+	fx.add(t, "work", "the billing service is written in Go") // a note: facts compare with facts
 	fx.add(t, "work", distractors...)
-	fx.add(t, "other", "deploy with make publish")
-	ids, err := fx.e.Similar(context.Background(), "work", []string{"the billing service is owned by Ana", "buy bread", "publish with make deploy"}, 0)
+	fx.addKind(t, "other", "fact", "deploy with make publish")
+	ids, err := fx.e.Similar(context.Background(), "work", []string{"the billing service is owned by Ana", "buy bread", "publish with make deploy", "billing service written in Go"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ids) != 3 || ids[0] != fx.ids["Ana owns the billing service"] || ids[1] != "" || ids[2] != "" {
+	if len(ids) != 4 || ids[0] != fx.ids["Ana owns the billing service"] || ids[1] != "" || ids[2] != "" || ids[3] != "" {
 		t.Errorf("similar: %q", ids)
 	}
 }
@@ -299,7 +419,7 @@ func TestAResetNeverLetsAnOldIndexFilePass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fx.e.Reindex(ctx, true, nil); err != nil {
+	if _, err := fx.e.Reindex(ctx, Reset, nil); err != nil {
 		t.Fatal(err)
 	}
 	// A copy made before the reset comes back (another process had it
@@ -326,5 +446,28 @@ func TestAnUnreadableIndexFallsBackToWords(t *testing.T) {
 	hits, ex := fx.search(t, "publish", Auto, store.Filter{})
 	if ex.Mode != Keyword || !strings.Contains(ex.Reason, "vector index") || top(hits) != "deploy with make publish" {
 		t.Errorf("unreadable index: mode %s reason %q hits %v", ex.Mode, ex.Reason, hits)
+	}
+}
+
+func TestAnEmptyIndexIsRebuiltNotAppendedTo(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	fx.add(t, "work", distractors...)
+	fx.add(t, "work", "deploy with make publish")
+	fx.search(t, "ship", Semantic, store.Filter{})
+	// A reset with a backlog too long for a search: the next search finds
+	// no vector at all and writes an empty index file.
+	fx.e.Inline = 2
+	if err := fx.s.WithTx(ctx, func(tx *store.Tx) error { return tx.ResetEmbeddings(ctx, fx.e.Model) }); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := fx.search(t, "ship a release", Semantic, store.Filter{}); len(hits) != 0 {
+		t.Fatalf("vectors after a reset: %v", hits)
+	}
+	if _, err := fx.e.Reindex(ctx, CatchUp, nil); err != nil {
+		t.Fatal(err)
+	}
+	if hits, ex := fx.search(t, "ship a release", Semantic, store.Filter{}); top(hits) != "deploy with make publish" || ex.Indexed != len(distractors)+1 {
+		t.Errorf("after reindex: %q %+v", top(hits), ex)
 	}
 }

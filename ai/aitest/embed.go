@@ -114,6 +114,9 @@ type Embedder struct {
 	Fail atomic.Int32
 	// Seen receives every text embedded, when set (tests check masking).
 	Seen func(text string)
+	// Refuse, when set, makes a request holding a text that contains it
+	// fail with 400, as providers refuse inputs they cannot take.
+	Refuse string
 }
 
 // ServeHTTP answers POST /v1/embeddings, /embeddings and /api/embed.
@@ -146,6 +149,16 @@ func (e *Embedder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		texts = []string{one}
 	}
 	e.Requests.Add(1)
+	if e.Refuse != "" {
+		for _, t := range texts {
+			if strings.Contains(t, e.Refuse) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"error":{"message":"this input cannot be embedded","type":"invalid_request_error"}}`))
+				return
+			}
+		}
+	}
 	e.Texts.Add(int64(len(texts)))
 	vecs := make([][]float32, len(texts))
 	for i, t := range texts {
