@@ -48,7 +48,14 @@ func (f *Factory) Embedder(purpose string) (ai.Embedder, *aiRole, error) {
 	if r.key == "" && r.needsKey() {
 		return nil, r, errors.New("the embedder needs an API key: " + aiKeyHow(r))
 	}
-	e, ok := r.client(f, aiRequestTimeout, 0).(ai.Embedder)
+	// A search or a write waits for the embedder only briefly and falls
+	// back to words (or leaves the memory queued); mem0 reindex, which is
+	// there to embed, waits and retries like the LLM's commands.
+	timeout, retries := 15*time.Second, -1
+	if purpose == "reindex" {
+		timeout, retries = aiRequestTimeout, 0
+	}
+	e, ok := r.client(f, timeout, retries).(ai.Embedder)
 	if !ok {
 		return nil, r, errors.New(r.Provider + " has no embeddings API: set embedder.provider to openai or ollama")
 	}

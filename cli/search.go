@@ -108,8 +108,9 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 	}
 	if opts.Explain {
 		explainSearch(ctx, f, s, ex, hits)
-	} else if ex.Asked == semantic.Auto && ex.Mode == semantic.Keyword && e.Unavailable == nil && e.Embedder != nil {
-		fmt.Fprintf(f.IO.ErrOut, "Note: %s.\n", ex.Reason)
+	} else if ex.Asked == semantic.Auto && ex.Mode == semantic.Keyword && e.Model != "" {
+		// An embedder is configured but could not be used: say so once.
+		fmt.Fprintf(f.IO.ErrOut, "Note: %s.\n", strings.TrimSuffix(ex.Reason, "."))
 	}
 	res := make([]store.Result, len(hits))
 	for i, h := range hits {

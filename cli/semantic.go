@@ -68,9 +68,9 @@ func (f *Factory) similarHook(s *store.Store) func(context.Context, string, []st
 	}
 }
 
-// startReindex starts a detached `mem0 reindex --quiet`, unless one was
-// started within the last minute (it holds reindex.lock while it runs, so
-// a second one would only wait and find nothing left).
+// startReindex starts a detached `mem0 reindex --catch-up`, unless one was
+// started within the last minute (a run holds reindex.lock; another one
+// started meanwhile leaves at once).
 func (f *Factory) startReindex(ctx context.Context, s *store.Store) {
 	now := f.Now()
 	if last, _ := s.State(ctx, stateReindexStarted); last != "" {
@@ -87,7 +87,7 @@ func (f *Factory) startReindex(ctx context.Context, s *store.Store) {
 	if err != nil {
 		return
 	}
-	cmd := exec.Command(exe, "reindex", "--quiet")
+	cmd := exec.Command(exe, "reindex", "--catch-up", "--quiet")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	detach(cmd)
 	if cmd.Start() == nil {

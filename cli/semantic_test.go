@@ -143,7 +143,7 @@ func TestInferSkipsFactsKnownInOtherWords(t *testing.T) {
 	tf := newTestFactory(t, false)
 	withLLM(t, tf, "openai", nil)
 	withEmbedder(t)
-	tf.mustRun(t, "add", "the billing service is owned by Ana")
+	tf.mustRun(t, "add", "--kind", "fact", "the billing service is owned by Ana")
 	out := tf.mustRun(t, "add", "--infer", "--json", "Ana owns billing, and we deploy billing with make publish")
 	var res struct {
 		Facts []struct {

@@ -133,10 +133,15 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 	if vv := v.Vectors; vv != nil {
 		line := fmt.Sprintf("%d memories embedded with %s", vv.Embedded, vv.Model)
-		if vv.Waiting > 0 {
+		if vv.Stored != "" {
+			line = fmt.Sprintf("made by %s, not the configured embedder: run mem0 reindex", vv.Stored)
+		} else if vv.Waiting > 0 {
 			line += fmt.Sprintf(", %d waiting (mem0 reindex)", vv.Waiting)
 		}
 		fl.add("vectors", line)
+		if vv.LastError != "" {
+			fl.add("reindex", sty.Warn.Render("the last background run failed: "+vv.LastError))
+		}
 	}
 	fl.add("database", fmt.Sprintf("%s (%s)", v.Database, sizeText(st.Bytes)))
 	fl.add("config", v.ConfigFile)
@@ -147,9 +152,11 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 
 // vectorsView is how far search by meaning has come.
 type vectorsView struct {
-	Model    string `json:"model"`
-	Embedded int    `json:"embedded"`
-	Waiting  int    `json:"waiting"`
+	Model     string `json:"model"`
+	Stored    string `json:"stored_model,omitempty"` // when the vectors are another embedder's
+	Embedded  int    `json:"embedded"`
+	Waiting   int    `json:"waiting"`
+	LastError string `json:"last_error,omitempty"` // of the last background run
 }
 
 // vectorsStatus reads the embeddings' state; nil without an embedder.
@@ -159,12 +166,14 @@ func vectorsStatus(ctx context.Context, f *Factory, s *store.Store) (*vectorsVie
 		return nil, err
 	}
 	v := &vectorsView{Model: r.vectorModel()}
+	v.LastError, _ = s.State(ctx, stateReindexError)
 	if cur, err := s.State(ctx, store.StateEmbedModel); err != nil || cur != v.Model {
 		// Another embedder's vectors, or none yet: all will be made anew.
 		st, err2 := s.Stats(ctx)
 		if err2 == nil {
 			v.Waiting = st.Memories
 		}
+		v.Stored = cur
 		return v, cmp.Or(err, err2)
 	}
 	if v.Embedded, err = s.EmbeddingCount(ctx); err != nil {
