@@ -41,6 +41,7 @@ func (f *Factory) explainAI(w io.Writer) (done func()) {
 	return func() {
 		mu.Lock()
 		defer mu.Unlock()
+		f.AISent = prev
 		if sent == 0 {
 			fmt.Fprintln(w, "Nothing was sent to an AI provider.")
 		}

@@ -37,15 +37,26 @@ func (f *Factory) maybeAutoSync(ctx context.Context, command string) {
 	if n, err := s.PendingCount(ctx); err != nil || n == 0 {
 		return
 	}
+	f.startBackground(ctx, s, stateAutoSyncStarted, interval, "sync", "--quiet")
+}
+
+// startBackground starts this binary detached with args, unless the state
+// key says one was started within interval. It never waits for it and
+// ignores errors: a background run reports its own.
+func (f *Factory) startBackground(ctx context.Context, s *store.Store, key string, interval time.Duration, args ...string) {
 	now := f.Now()
-	if last, _ := s.State(ctx, stateAutoSyncStarted); last != "" {
-		if t, err := time.Parse(time.RFC3339Nano, last); err == nil && now.Sub(t) < interval && now.After(t) {
+	if last, _ := s.State(ctx, key); last != "" {
+		if t, err := time.Parse(time.RFC3339Nano, last); err == nil && now.Sub(t) < interval && !t.After(now) {
 			return
 		}
 	}
 	if err := s.WithTx(ctx, func(tx *store.Tx) error {
-		return tx.SetState(ctx, stateAutoSyncStarted, now.UTC().Format(time.RFC3339Nano))
+		return tx.SetState(ctx, key, now.UTC().Format(time.RFC3339Nano))
 	}); err != nil {
+		return
+	}
+	if f.Spawn != nil {
+		f.Spawn(args...)
 		return
 	}
 	// This very binary: a name looked up on $PATH could be another mem0.
@@ -55,7 +66,7 @@ func (f *Factory) maybeAutoSync(ctx context.Context, command string) {
 			return
 		}
 	}
-	cmd := exec.Command(exe, "sync", "--quiet")
+	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	detach(cmd)
 	if cmd.Start() == nil {

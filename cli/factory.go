@@ -31,6 +31,9 @@ type Factory struct {
 	// AISent, when set, sees every request sent to an AI provider, after
 	// masking (--explain prints them).
 	AISent func(ai.Sent)
+	// Spawn, when set, replaces starting this binary detached with args
+	// (the background sync and reindex); tests record the calls.
+	Spawn func(args ...string)
 
 	paths  *Paths
 	config *Config

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"time"
 
@@ -72,27 +70,7 @@ func (f *Factory) similarHook(s *store.Store) func(context.Context, string, []st
 // started within the last minute (a run holds reindex.lock; another one
 // started meanwhile leaves at once).
 func (f *Factory) startReindex(ctx context.Context, s *store.Store) {
-	now := f.Now()
-	if last, _ := s.State(ctx, stateReindexStarted); last != "" {
-		if t, err := time.Parse(time.RFC3339Nano, last); err == nil && now.Sub(t) < time.Minute && now.After(t) {
-			return
-		}
-	}
-	if err := s.WithTx(ctx, func(tx *store.Tx) error {
-		return tx.SetState(ctx, stateReindexStarted, now.UTC().Format(time.RFC3339Nano))
-	}); err != nil {
-		return
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return
-	}
-	cmd := exec.Command(exe, "reindex", "--catch-up", "--quiet")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
-	detach(cmd)
-	if cmd.Start() == nil {
-		cmd.Process.Release()
-	}
+	f.startBackground(ctx, s, stateReindexStarted, time.Minute, "reindex", "--catch-up", "--quiet")
 }
 
 // embedCommands write memories: after them, new text is embedded.

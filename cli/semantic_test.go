@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -179,5 +182,39 @@ func TestStatusShowsHowManyMemoriesHaveVectors(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Vectors.Embedded != 2 || v.Vectors.Waiting != 0 || emb.Requests.Load() != 1 {
 		t.Errorf("status --json: %v %s (requests %d)", err, out, emb.Requests.Load())
+	}
+}
+
+func TestABigBacklogIsEmbeddedInTheBackground(t *testing.T) {
+	tf := newTestFactory(t, false)
+	var spawned [][]string
+	tf.Spawn = func(args ...string) { spawned = append(spawned, args) }
+	emb := withEmbedder(t)
+	var lines []string
+	for i := range 100 {
+		lines = append(lines, `{"type":"memory","id":"01941f29-7c00-7d2b-8b4b-`+fmt.Sprintf("%012d", i)+`","context":"default","kind":"note","content":"note number `+fmt.Sprint(i)+`","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","version":1}`)
+	}
+	file := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf.mustRun(t, "import", file)
+	if len(spawned) != 1 || strings.Join(spawned[0], " ") != "reindex --catch-up --quiet" || emb.Requests.Load() != 0 {
+		t.Fatalf("import of 100: spawned %v, %d requests", spawned, emb.Requests.Load())
+	}
+	// A search meanwhile: words only for the backlog, the query embedded,
+	// and no second background run within the minute.
+	tf.mustRun(t, "search", "note", "--explain")
+	if len(spawned) != 1 || !strings.Contains(tf.errOut.String(), "100 waiting") {
+		t.Errorf("search during the backlog: spawned %v\n%s", spawned, tf.errOut)
+	}
+	// What the background run does.
+	tf.mustRun(t, "reindex", "--catch-up", "--quiet")
+	if tf.errOut.Len() != 0 {
+		t.Errorf("a quiet run printed: %s", tf.errOut)
+	}
+	tf.mustRun(t, "status", "--json")
+	if !strings.Contains(tf.out.String(), `"embedded": 100`) {
+		t.Errorf("status after the background run:\n%s", tf.out)
 	}
 }
