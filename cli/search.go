@@ -57,7 +57,8 @@ Type plain words: every word must appear (word forms count, so "deploying"
 finds "deploy"); a trailing * matches a prefix ("kube*"). Quotes, dashes,
 colons, parentheses and words like NEAR or OR are searched for as written,
 never read as query syntax. When no memory holds every word, memories holding
-any of them are shown instead, and a note on stderr says so.`,
+any of them are shown instead, and a note on stderr says so (in a hybrid
+search they count half, and --explain says so).`,
 		Example: `  mem0 search staging database
   mem0 recall "docker compose" --all-contexts
   mem0 search deploy --kind command --since 7d
