@@ -197,7 +197,7 @@ func (ix *index) scan(q []float32, k, lo, hi int, allow func(int64) bool) candHe
 	for i := lo; i < hi; i++ {
 		var seq, rev int64
 		if allow != nil {
-			if seq, rev = ix.record(i); !allow(seq) {
+			if seq, rev = ix.record(i); seq == 0 || !allow(seq) {
 				continue
 			}
 		}
@@ -207,7 +207,9 @@ func (ix *index) scan(q []float32, k, lo, hi int, allow func(int64) bool) candHe
 			continue
 		}
 		if allow == nil {
-			seq, rev = ix.record(i)
+			if seq, rev = ix.record(i); seq == 0 {
+				continue // a dropped or replaced vector
+			}
 		}
 		if len(h) < k {
 			heap.Push(&h, candidate{seq, rev, s})
@@ -268,13 +270,13 @@ func syncIndex(ctx context.Context, s *store.Store, path, model string) (*index,
 			ix.close()
 			return nil, err
 		}
-		floor, err := s.EmbeddingRevFloor(ctx)
+		reset, err := s.EmbeddingResetRev(ctx)
 		if err != nil {
 			ix.close()
 			return nil, err
 		}
-		// Made before the last reset, or mostly superseded records.
-		rebuild = ix.rev < floor || ix.count > 2*n+1024
+		// Made before the last reset, or mostly dead records.
+		rebuild = ix.rev < reset || ix.count > 2*n+1024
 	}
 	ix.close() // before any write: Windows cannot grow or replace a mapped file
 	if !rebuild {
@@ -356,27 +358,65 @@ func rebuildIndex(ctx context.Context, s *store.Store, path, model string) error
 	return nil
 }
 
-// appendIndex adds the vectors written after rev from to the file, which
-// then covers every rev up to upTo.
+// appendIndex brings the file from rev from up to upTo: records whose
+// vector was dropped or replaced since are marked dead (seq 0), then the
+// new vectors are appended, then the header's count makes them visible.
+// A reader in between misses a replaced vector for a moment; it never sees
+// a dropped one.
 func appendIndex(ctx context.Context, tx *store.Tx, path string, dims, count int, from, upTo int64) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0o600)
+	dropped, err := tx.DroppedEmbeddings(ctx, from)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0o600)
 	if err != nil {
 		return fmt.Errorf("update the vector index: %w", err)
 	}
 	defer f.Close()
-	w := &recordWriter{f: f, off: int64(headerSize + count*4*(dims+4)), dims: dims, count: count, rev: from}
+	recBytes := int64(4 * (dims + 4))
+	w := &recordWriter{f: f, off: headerSize + int64(count)*recBytes, dims: dims, count: count, rev: from, seqs: map[int64]bool{}}
 	if err := tx.EachEmbedding(ctx, from, w.add); err != nil {
 		return err
 	}
 	if err := w.flush(true); err != nil {
 		return fmt.Errorf("update the vector index: %w", err)
 	}
-	// Records first, then the count that makes them visible.
+	for _, seq := range dropped {
+		w.seqs[seq] = true
+	}
+	if len(w.seqs) > 0 && count > 0 {
+		if err := markDead(f, count, recBytes, w.seqs); err != nil {
+			return fmt.Errorf("update the vector index: %w", err)
+		}
+	}
 	var b [16]byte
 	binary.LittleEndian.PutUint64(b[:8], uint64(w.count))
 	binary.LittleEndian.PutUint64(b[8:], uint64(max(w.rev, upTo)))
 	if _, err := f.WriteAt(b[:], offCount); err != nil {
 		return fmt.Errorf("update the vector index: %w", err)
+	}
+	return nil
+}
+
+// markDead zeroes the seq of the first count records whose seq is in seqs.
+func markDead(f *os.File, count int, recBytes int64, seqs map[int64]bool) error {
+	data, unmap, err := mapFile(f, int(headerSize+int64(count)*recBytes))
+	if err != nil {
+		return err
+	}
+	var slots []int64
+	for i := range int64(count) {
+		off := headerSize + i*recBytes
+		if seqs[int64(binary.LittleEndian.Uint64(data[off:]))] {
+			slots = append(slots, off)
+		}
+	}
+	unmap() // before writing: Windows cannot write through a file it has mapped
+	var zero [8]byte
+	for _, off := range slots {
+		if _, err := f.WriteAt(zero[:], off); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -397,6 +437,7 @@ type recordWriter struct {
 	dims  int
 	count int
 	rev   int64
+	seqs  map[int64]bool // when set, the seqs written
 }
 
 func (w *recordWriter) add(seq, rev int64, vec []byte) error {
@@ -411,6 +452,9 @@ func (w *recordWriter) add(seq, rev int64, vec []byte) error {
 	w.buf = append(w.buf, vec...)
 	w.count++
 	w.rev = rev
+	if w.seqs != nil {
+		w.seqs[seq] = true
+	}
 	return w.flush(false)
 }
 

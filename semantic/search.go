@@ -220,26 +220,16 @@ func (e *Engine) vector(ctx context.Context, qv []float32, f store.Filter, want 
 	return cut(hits, want), err
 }
 
-// verify keeps the candidates whose record is the memory's current vector
-// and that pass f, best first.
+// verify keeps the candidates that are live and pass f, best first. The
+// index file has marked every dropped or replaced vector dead, so only the
+// memories are read, not their vectors' rows.
 func (e *Engine) verify(ctx context.Context, cands []candidate, f store.Filter) ([]Hit, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	seqs := make([]int64, len(cands))
-	for i, c := range cands {
-		seqs[i] = c.seq
-	}
-	revs, err := e.Store.EmbeddingRevs(ctx, seqs)
-	if err != nil {
-		return nil, err
-	}
 	score := make(map[int64]float64, len(cands))
-	seqs = seqs[:0]
+	seqs := make([]int64, 0, len(cands))
 	for _, c := range cands {
-		if rev, ok := revs[c.seq]; !ok || rev != c.rev {
-			continue // an older vector of an edited or reset memory
-		}
 		if _, dup := score[c.seq]; !dup {
 			score[c.seq] = float64(c.score)
 			seqs = append(seqs, c.seq)

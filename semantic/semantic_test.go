@@ -471,3 +471,39 @@ func TestAnEmptyIndexIsRebuiltNotAppendedTo(t *testing.T) {
 		t.Errorf("after reindex: %q %+v", top(hits), ex)
 	}
 }
+
+func TestARemovedContextsVectorsAreMarkedDeadInTheFile(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	fx.add(t, "gone", "deploy with make publish")
+	fx.add(t, "work", distractors...)
+	fx.search(t, "ship", Semantic, store.Filter{})
+	if err := fx.s.WithTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.DeleteContext(ctx, "gone", true)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	hits, _ := fx.search(t, "ship a release", Semantic, store.Filter{})
+	for _, h := range hits {
+		if h.Context == "gone" {
+			t.Errorf("a removed memory was found: %+v", h)
+		}
+	}
+	// The file itself no longer offers it: the scan returns no dead record.
+	ix, err := openIndex(fx.e.IndexPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.close()
+	for _, c := range ix.top(aitestVector("ship a release"), ix.count, nil) {
+		if c.seq == 0 {
+			t.Errorf("a dead record was offered: %+v", c)
+		}
+	}
+	if n := len(ix.top(aitestVector("ship a release"), ix.count, nil)); n != len(distractors) {
+		t.Errorf("%d live records, want %d", n, len(distractors))
+	}
+}
+
+func aitestVector(s string) []float32 { return aitest.Vector(s, 64) }

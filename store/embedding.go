@@ -17,12 +17,8 @@ import (
 // embedding.
 const StateEmbedModel = "embed_model"
 
-// stateEmbedRevFloor is the highest rev before the last reset.
-const stateEmbedRevFloor = "embed_rev_floor"
-
-// maxRev is the newest rev ever given, as SQL.
-const maxRev = `max((SELECT coalesce(max(rev), 0) FROM embeddings),
-	coalesce((SELECT CAST(value AS INTEGER) FROM state WHERE key = '` + stateEmbedRevFloor + `'), 0))`
+// stateEmbedResetRev is the clock's tick at the last reset.
+const stateEmbedResetRev = "embed_reset_rev"
 
 // Seq is the memory's row number in this database: the key of its vector.
 func (m *Memory) Seq() int64 { return m.seq }
@@ -45,11 +41,13 @@ type Embedding struct {
 // every live memory queued. Used when the embedder changes and by reindex.
 func (tx *Tx) ResetEmbeddings(ctx context.Context, model string) error {
 	for _, q := range []string{
-		// Revs keep growing across resets, so a copy of the vectors made
-		// before (the index file) can never pass for an up-to-date one.
-		`INSERT INTO state (key, value) SELECT '` + stateEmbedRevFloor + `', ` + maxRev + ` + 1
-		 ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		`DELETE FROM embeddings`,
+		// A copy of the vectors made before this tick predates the reset
+		// and is rebuilt, so the deaths need not be kept.
+		`UPDATE embed_clock SET n = n + 1`,
+		`INSERT INTO state (key, value) SELECT '` + stateEmbedResetRev + `', n FROM embed_clock WHERE true
+		 ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		`DELETE FROM embedding_deaths`,
 		`DELETE FROM embed_pending`,
 		`INSERT INTO embed_pending (seq) SELECT seq FROM memories WHERE deleted_at IS NULL`,
 	} {
@@ -93,7 +91,7 @@ func (r reader) EmbeddingBacklog(ctx context.Context) (int, error) {
 // since (its hash differs) is dropped and the memory stays queued.
 func (tx *Tx) PutEmbeddings(ctx context.Context, es []Embedding) (stored int, err error) {
 	var rev int64
-	if err := tx.q.QueryRowContext(ctx, `SELECT `+maxRev).Scan(&rev); err != nil {
+	if err := tx.q.QueryRowContext(ctx, `UPDATE embed_clock SET n = n + ? RETURNING n - ?`, len(es), len(es)).Scan(&rev); err != nil {
 		return 0, mapErr(err, "store embeddings")
 	}
 	for _, e := range es {
@@ -127,11 +125,11 @@ func (tx *Tx) DropPending(ctx context.Context, seqs []int64) error {
 	return nil
 }
 
-// EmbeddingRev is the newest embedding write (0 when there is none). It
-// never goes down, not even when the vectors are reset.
+// EmbeddingRev is the clock's tick: the rev of the newest vector stored or
+// dropped (0 when there was none). It never goes down.
 func (r reader) EmbeddingRev(ctx context.Context) (int64, error) {
 	var rev int64
-	err := r.q.QueryRowContext(ctx, `SELECT `+maxRev).Scan(&rev)
+	err := r.q.QueryRowContext(ctx, `SELECT n FROM embed_clock`).Scan(&rev)
 	return rev, mapErr(err, "read embeddings")
 }
 
@@ -145,18 +143,37 @@ func (r reader) EmbeddingDims(ctx context.Context) (int, error) {
 	return int(n.Int64), mapErr(err, "read embeddings")
 }
 
-// EmbeddingRevFloor is the first rev after the last reset: a copy of the
+// EmbeddingResetRev is the clock's tick at the last reset: a copy of the
 // vectors that stops below it predates the reset.
-func (r reader) EmbeddingRevFloor(ctx context.Context) (int64, error) {
-	v, err := r.State(ctx, stateEmbedRevFloor)
+func (r reader) EmbeddingResetRev(ctx context.Context) (int64, error) {
+	v, err := r.State(ctx, stateEmbedResetRev)
 	if err != nil || v == "" {
 		return 0, err
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: state %s is %q", ErrCorrupt, stateEmbedRevFloor, v)
+		return 0, fmt.Errorf("%w: state %s is %q", ErrCorrupt, stateEmbedResetRev, v)
 	}
 	return n, nil
+}
+
+// DroppedEmbeddings returns the memories whose vector was dropped after
+// rev, in rev order (since the last reset).
+func (r reader) DroppedEmbeddings(ctx context.Context, after int64) ([]int64, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT seq FROM embedding_deaths WHERE rev > ? ORDER BY rev`, after)
+	if err != nil {
+		return nil, mapErr(err, "read embeddings")
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, mapErr(err, "read embeddings")
+		}
+		out = append(out, seq)
+	}
+	return out, mapErr(rows.Err(), "read embeddings")
 }
 
 // EmbeddingCount is how many memories have a vector.
@@ -185,36 +202,6 @@ func (r reader) EachEmbedding(ctx context.Context, after int64, fn func(seq, rev
 		}
 	}
 	return mapErr(rows.Err(), "read embeddings")
-}
-
-// EmbeddingRevs returns the current rev of each given memory's vector;
-// memories without one are absent.
-func (r reader) EmbeddingRevs(ctx context.Context, seqs []int64) (map[int64]int64, error) {
-	out := make(map[int64]int64, len(seqs))
-	for start := 0; start < len(seqs); start += maxRanked {
-		chunk := seqs[start:min(len(seqs), start+maxRanked)]
-		args := make([]any, len(chunk))
-		for i, s := range chunk {
-			args[i] = s
-		}
-		rows, err := r.q.QueryContext(ctx, `SELECT memory_seq, rev FROM embeddings WHERE memory_seq IN (`+placeholders(len(chunk))+`)`, args...)
-		if err != nil {
-			return nil, mapErr(err, "read embeddings")
-		}
-		for rows.Next() {
-			var seq, rev int64
-			if err := rows.Scan(&seq, &rev); err != nil {
-				rows.Close()
-				return nil, mapErr(err, "read embeddings")
-			}
-			out[seq] = rev
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, mapErr(err, "read embeddings")
-		}
-	}
-	return out, nil
 }
 
 // Vectors returns the stored vectors of the given memories.

@@ -2,8 +2,16 @@
 -- configured: until then (state key embed_model unset) the triggers below
 -- add nothing, so purely local use pays one indexed lookup per write.
 
--- One vector per memory, for the model named in state embed_model. rev
--- orders the writes so the vector index file can catch up incrementally.
+-- One vector per memory, for the model named in state embed_model. Every
+-- vector stored and every vector dropped takes the next tick of
+-- embed_clock as its rev, so the vector index file (a copy laid out for
+-- the scan) can catch up with both incrementally.
+CREATE TABLE embed_clock (
+    n INTEGER NOT NULL
+);
+
+INSERT INTO embed_clock (n) VALUES (0);
+
 CREATE TABLE embeddings (
     memory_seq   INTEGER PRIMARY KEY REFERENCES memories (seq) ON DELETE CASCADE,
     content_hash TEXT NOT NULL,   -- memories.content_hash the vector was made from
@@ -12,6 +20,18 @@ CREATE TABLE embeddings (
 );
 
 CREATE INDEX embeddings_rev ON embeddings (rev);
+
+-- Vectors dropped (a memory edited or purged), for the index file to
+-- forget them.
+CREATE TABLE embedding_deaths (
+    rev INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL
+);
+
+CREATE TRIGGER embeddings_delete AFTER DELETE ON embeddings BEGIN
+    UPDATE embed_clock SET n = n + 1;
+    INSERT INTO embedding_deaths (rev, seq) SELECT n, old.memory_seq FROM embed_clock;
+END;
 
 -- Memories whose text has no current vector yet.
 CREATE TABLE embed_pending (
