@@ -88,20 +88,27 @@ type addResult struct {
 	Duplicate bool `json:"duplicate"`
 }
 
+// input is the metadata and the text to add, from the flags and the
+// arguments or stdin.
+func (opts *AddOptions) input() (map[string]any, string, error) {
+	meta, err := parseMeta(opts.Meta, false)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg, err := opts.f.Config()
+	if err != nil {
+		return nil, "", err
+	}
+	text, err := readText(opts.f.IO, opts.Args, cfg.MaxContentBytes())
+	return meta, text, err
+}
+
 func addRun(ctx context.Context, opts *AddOptions) error {
 	if opts.Infer {
 		return addInferRun(ctx, opts)
 	}
 	f := opts.f
-	meta, err := parseMeta(opts.Meta, false)
-	if err != nil {
-		return err
-	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	text, err := readText(f.IO, opts.Args, cfg.MaxContentBytes())
+	meta, text, err := opts.input()
 	if err != nil {
 		return err
 	}

@@ -66,15 +66,7 @@ func inferWith(ctx context.Context, f *Factory, s *store.Store, llm ai.Chatter, 
 
 func addInferRun(ctx context.Context, opts *AddOptions) error {
 	f := opts.f
-	meta, err := parseMeta(opts.Meta, false)
-	if err != nil {
-		return err
-	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	text, err := readText(f.IO, opts.Args, cfg.MaxContentBytes())
+	meta, text, err := opts.input()
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/infer"
 	"github.com/mem0dev/mem0/infer/infertest"
@@ -33,18 +31,7 @@ func inferHarness(t *testing.T, fake *infertest.Fake) *harness {
 			return infer.Add(ctx, s, llm, req)
 		}
 	}
-	server := mcp.New(opts)
-	st, ct := sdk.NewInMemoryTransports()
-	ss, err := server.Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close(); ss.Wait() })
-	return &harness{t: t, s: s, cs: cs}
+	return connectWith(t, opts)
 }
 
 type inferResult struct {

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/ai/aitest"
 	"github.com/mem0dev/mem0/mcp"
@@ -28,18 +26,7 @@ func TestSearchIsHybridWithAnEmbedder(t *testing.T) {
 		return &semantic.Engine{Store: s, IndexPath: semantic.IndexPath(s.Path()), Model: "stub",
 			Embedder: ai.NewOpenAI(ai.Config{BaseURL: ts.URL + "/v1", Model: "stub"})}
 	}
-	server := mcp.New(mcp.Options{Store: s, Scope: mcp.Scope{}, Version: "test", Search: engine})
-	st, ct := sdk.NewInMemoryTransports()
-	ss, err := server.Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close(); ss.Wait() })
-	h := &harness{t: t, s: s, cs: cs}
+	h := connectWith(t, mcp.Options{Store: s, Scope: mcp.Scope{}, Version: "test", Search: engine})
 	h.add(map[string]any{"text": "deploy with make publish"})
 	h.add(map[string]any{"text": "buy milk on the way home"})
 	var out struct {

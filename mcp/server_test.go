@@ -38,20 +38,25 @@ func newHarness(t *testing.T, scope mcp.Scope) *harness {
 
 func connect(t *testing.T, s *store.Store, scope mcp.Scope) *harness {
 	t.Helper()
+	return connectWith(t, mcp.Options{Store: s, Scope: scope, Version: "test"})
+}
+
+// connectWith starts a server with opts and connects a client to it.
+func connectWith(t *testing.T, opts mcp.Options) *harness {
+	t.Helper()
 	ctx := context.Background()
-	server := mcp.New(mcp.Options{Store: s, Scope: scope, Version: "test"})
+	server := mcp.New(opts)
 	st, ct := sdk.NewInMemoryTransports()
 	ss, err := server.Connect(ctx, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil)
-	cs, err := client.Connect(ctx, ct, nil)
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cs.Close(); ss.Wait() })
-	return &harness{t: t, s: s, cs: cs}
+	return &harness{t: t, s: opts.Store, cs: cs}
 }
 
 // call runs a tool and returns its result; a protocol error fails the test.
@@ -544,22 +549,12 @@ func TestConcurrentCallsFromOneClient(t *testing.T) {
 func TestUnusableDatabase(t *testing.T) {
 	ctx := context.Background()
 	calls := 0
-	server := mcp.New(mcp.Options{Scope: mcp.Scope{Context: "work"}, Open: func() (*store.Store, error) {
+	h := connectWith(t, mcp.Options{Scope: mcp.Scope{Context: "work"}, Open: func() (*store.Store, error) {
 		calls++
 		_, err := store.Open(ctx, t.TempDir(), store.Options{}) // a folder, not a database file
 		return nil, err
 	}})
-	st, ct := sdk.NewInMemoryTransports()
-	ss, err := server.Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cs.Close(); ss.Wait() }()
-	h := &harness{t: t, cs: cs}
+	cs := h.cs
 	if tools, err := cs.ListTools(ctx, nil); err != nil || len(tools.Tools) != 8 {
 		t.Fatalf("tools/list: %v", err)
 	}
