@@ -53,6 +53,7 @@ export MEM0_HOME="$out/home"
 s=$(date +%s%N)
 "$mem0" reindex --quiet
 reindex_ms=$(( ($(date +%s%N) - s) / 1000000 ))
+sync; sleep 2 # let the new index file's write-back finish before timing reads
 vec_mb=$(du -m "$out/home/data/mem0.vectors" | cut -f1)
 
 for q in "how do I ship a release" "database connection timeout" "docker build"; do
