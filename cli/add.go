@@ -16,6 +16,7 @@ type AddOptions struct {
 	f *Factory
 
 	Args           []string
+	File           string
 	Context        string
 	Kind           string
 	Tags           []string
@@ -39,8 +40,8 @@ func NewCmdAdd(f *Factory, runF func(context.Context, *AddOptions) error) *cobra
 		Short:   "Remember a note, snippet, fact or command",
 		Long: `Remember a piece of text in the current context and print its id.
 
-The text comes from the arguments, or from stdin when it is piped or the only
-argument is "-". Adding the same text again to the same context is recognised:
+The text comes from the arguments, from a file (--file), or from stdin when it
+is piped or the only argument is "-". Adding the same text again to the same context is recognised:
 the existing id is printed and nothing new is stored (--allow-duplicate stores
 it anyway).
 
@@ -54,10 +55,13 @@ what was sent, and to whom.`,
   mem0 add --kind snippet --tag go < retry.go
   git log -1 --format=%B | mem0 add --context release --meta repo=api
   mem0 remember --kind fact "Ana owns the billing service"
-  mem0 add --infer < meeting-notes.md
+  mem0 add --infer --file meeting-notes.md
   mem0 add --infer --dry-run --explain < chat.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
+			if opts.File != "" && len(args) > 0 {
+				return usageErrorf("give the text as arguments or with --file, not both")
+			}
 			if err := checkKind(opts.Kind); err != nil {
 				return err
 			}
@@ -72,6 +76,7 @@ what was sent, and to whom.`,
 	}
 	addContextFlag(cmd, f, &opts.Context)
 	cmd.Flags().StringVarP(&opts.Kind, "kind", "k", content.KindNote, "what the text is: "+strings.Join(content.Kinds, ", "))
+	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "read the text from this file")
 	cmd.Flags().StringArrayVarP(&opts.Tags, "tag", "t", nil, "tag the memory (repeatable)")
 	cmd.Flags().StringArrayVarP(&opts.Meta, "meta", "m", nil, "attach key=value metadata (repeatable)")
 	cmd.Flags().BoolVar(&opts.AllowDuplicate, "allow-duplicate", false, "store the text even if this context already holds it")
@@ -98,6 +103,10 @@ func (opts *AddOptions) input() (map[string]any, string, error) {
 	cfg, err := opts.f.Config()
 	if err != nil {
 		return nil, "", err
+	}
+	if opts.File != "" {
+		text, err := readFile(opts.File, cfg.MaxContentBytes())
+		return meta, text, err
 	}
 	text, err := readText(opts.f.IO, opts.Args, cfg.MaxContentBytes())
 	return meta, text, err

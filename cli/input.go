@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -20,19 +21,36 @@ func readText(ios *IOStreams, args []string, maxBytes int) (string, error) {
 	if ios.IsStdinTTY() && len(args) == 0 {
 		return "", usageErrorf("give the text to remember as arguments, or pipe it on stdin")
 	}
+	return readLimited(ios.In, "stdin", maxBytes)
+}
+
+// readFile reads the text to remember from a file, like readText does
+// stdin.
+func readFile(path string, maxBytes int) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("read the text to remember: %w", err)
+	}
+	defer f.Close()
+	return readLimited(f, path, maxBytes)
+}
+
+// readLimited reads all of r, refusing more than maxBytes (after a final
+// line ending) with a SizeError that tells the whole size.
+func readLimited(r io.Reader, what string, maxBytes int) (string, error) {
 	if maxBytes <= 0 {
 		maxBytes = content.DefaultMaxBytes
 	}
 	// Two bytes of slack for the line ending trimmed below: the limit is on
 	// what is stored.
-	buf, err := io.ReadAll(io.LimitReader(ios.In, int64(maxBytes)+3))
+	buf, err := io.ReadAll(io.LimitReader(r, int64(maxBytes)+3))
 	if err != nil {
-		return "", fmt.Errorf("read stdin: %w", err)
+		return "", fmt.Errorf("read %s: %w", what, err)
 	}
 	if len(buf) > maxBytes+2 {
-		rest, err := io.Copy(io.Discard, ios.In)
+		rest, err := io.Copy(io.Discard, r)
 		if err != nil {
-			return "", fmt.Errorf("read stdin: %w", err)
+			return "", fmt.Errorf("read %s: %w", what, err)
 		}
 		return "", &content.SizeError{Size: int64(len(buf)) + rest, Limit: maxBytes}
 	}
