@@ -55,7 +55,8 @@ type index struct {
 	data  []byte
 	unmap func() error
 	dims  int
-	count int
+	count int // records, dead ones included
+	live  int // records not dead, as the last top counted
 	rev   int64
 	model string
 }
@@ -156,22 +157,27 @@ func (h *candHeap) Pop() any {
 	return x
 }
 
-// top returns the k records most similar to q (unit length), best first.
-// allow, when not nil, skips records it refuses before any arithmetic.
-// The scan is split across the processors.
+// top returns the k records most similar to q (unit length), best first,
+// and counts the live records. allow, when not nil, skips records it
+// refuses before any arithmetic. The scan is split across the processors.
 func (ix *index) top(q []float32, k int, allow func(seq int64) bool) []candidate {
 	if ix == nil || ix.count == 0 || len(q) != ix.dims || k <= 0 {
 		return nil
 	}
 	parts := min(runtime.GOMAXPROCS(0), max(1, ix.count/4096))
 	heaps := make([]candHeap, parts)
+	lives := make([]int, parts)
 	var wg sync.WaitGroup
 	per := (ix.count + parts - 1) / parts
 	for p := range parts {
 		lo, hi := p*per, min(ix.count, (p+1)*per)
-		wg.Go(func() { heaps[p] = ix.scan(q, k, lo, hi, allow) })
+		wg.Go(func() { heaps[p], lives[p] = ix.scan(q, k, lo, hi, allow) })
 	}
 	wg.Wait()
+	ix.live = 0
+	for _, n := range lives {
+		ix.live += n
+	}
 	all := heaps[0]
 	for _, h := range heaps[1:] {
 		for _, c := range h {
@@ -190,35 +196,30 @@ func (ix *index) top(q []float32, k int, allow func(seq int64) bool) []candidate
 	return out
 }
 
-func (ix *index) scan(q []float32, k, lo, hi int, allow func(int64) bool) candHeap {
+func (ix *index) scan(q []float32, k, lo, hi int, allow func(int64) bool) (candHeap, int) {
 	fl := ix.floats()
 	rf := ix.recFloats()
 	h := make(candHeap, 0, k)
+	live := 0
 	for i := lo; i < hi; i++ {
-		var seq, rev int64
-		if allow != nil {
-			if seq, rev = ix.record(i); seq == 0 || !allow(seq) {
-				continue
-			}
+		seq, rev := ix.record(i) // beside the vector: read with it
+		if seq == 0 {
+			continue // a dropped or replaced vector
+		}
+		live++
+		if allow != nil && !allow(seq) {
+			continue
 		}
 		base := i*rf + 4
 		s := dot(q, fl[base:base+ix.dims])
-		if len(h) == k && s <= h[0].score {
-			continue
-		}
-		if allow == nil {
-			if seq, rev = ix.record(i); seq == 0 {
-				continue // a dropped or replaced vector
-			}
-		}
 		if len(h) < k {
 			heap.Push(&h, candidate{seq, rev, s})
-		} else {
+		} else if s > h[0].score {
 			h[0] = candidate{seq, rev, s}
 			heap.Fix(&h, 0)
 		}
 	}
-	return h
+	return h, live
 }
 
 // dot is the inner product; with unit vectors, the cosine similarity.

@@ -195,14 +195,12 @@ func (e *Engine) vector(ctx context.Context, qv []float32, f store.Filter, want 
 		return nil, err
 	}
 	defer ix.close()
-	if ix != nil {
-		ex.Indexed = ix.count
-	}
 	if ix == nil || ix.dims != len(qv) {
 		return nil, nil
 	}
 	k := max(4*want, 64)
 	cands := ix.top(qv, k, nil)
+	ex.Indexed = ix.live
 	hits, err := e.verify(ctx, cands, f)
 	if err != nil || len(hits) >= want || len(cands) < k {
 		return cut(hits, want), err
