@@ -132,7 +132,7 @@ func reindexRun(ctx context.Context, opts *ReindexOptions) error {
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("embedded %d memories, then: %w (%d still waiting; run mem0 reindex again)", res.Embedded, err, left)
+		return fmt.Errorf("embedded %d memories, then: %w (%d still waiting; run mem0 reindex again)", res.Embedded, f.withEmbedderFix(err), left)
 	}
 	secs := f.Now().Sub(start).Seconds()
 	if opts.JSON {

@@ -105,13 +105,19 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 	tty := f.IO.IsStdoutTTY() && !opts.JSON
 	hits, ex, err := e.Search(ctx, opts.Query, flt, opts.mode(), tty)
 	if err != nil {
-		return err
+		return f.withEmbedderFix(err)
 	}
 	if opts.Explain {
 		explainSearch(ctx, f, s, ex, hits)
 	} else if ex.Asked == semantic.Auto && ex.Mode == semantic.Keyword && e.Model != "" {
-		// An embedder is configured but could not be used: say so once.
+		// An embedder is configured but could not be used: say so once,
+		// with what to do about it.
 		fmt.Fprintf(f.IO.ErrOut, "Note: %s.\n", strings.TrimSuffix(ex.Reason, "."))
+		if ex.Err != nil {
+			if fixed := f.withEmbedderFix(ex.Err); fixed != ex.Err {
+				fmt.Fprintf(f.IO.ErrOut, "To use the embedder: %s.\n", strings.TrimPrefix(fixed.Error(), ex.Err.Error()+"; "))
+			}
+		}
 	}
 	res := make([]store.Result, len(hits))
 	for i, h := range hits {

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/semantic"
 	"github.com/mem0dev/mem0/store"
 )
@@ -92,6 +94,20 @@ func (f *Factory) maybeEmbed(ctx context.Context, command string) {
 		return
 	}
 	if _, _, err := e.EmbedBacklog(ctx); err != nil {
-		fmt.Fprintf(f.IO.ErrOut, "Note: not embedded yet (%v); a later search or `mem0 reindex` will.\n", err)
+		fmt.Fprintf(f.IO.ErrOut, "Note: not embedded yet (%v); a later search or `mem0 reindex` will.\n", f.withEmbedderFix(err))
 	}
+}
+
+// withEmbedderFix adds what to do to a provider error of the embedder
+// (start Ollama, replace the key …); other errors are returned as they are.
+func (f *Factory) withEmbedderFix(err error) error {
+	var aerr *ai.Error
+	if !errors.As(err, &aerr) {
+		return err
+	}
+	r, rerr := f.aiRole("embedder")
+	if rerr != nil || r == nil {
+		return err
+	}
+	return fmt.Errorf("%w; %s", err, aiFix(r, err))
 }

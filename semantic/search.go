@@ -43,11 +43,13 @@ type Explanation struct {
 	Match  store.SearchMode `json:"match,omitempty"`  // how the words matched
 	Model  string           `json:"model,omitempty"`
 	// Indexed memories have a vector; Waiting ones do not yet.
-	Indexed     int     `json:"indexed"`
-	Waiting     int     `json:"waiting"`
-	EmbeddedNow int     `json:"embedded_now"` // embedded with the query
-	Background  bool    `json:"background"`   // a background run was started
-	MinSim      float64 `json:"min_similarity,omitempty"`
+	Indexed     int  `json:"indexed"`
+	Waiting     int  `json:"waiting"`
+	EmbeddedNow int  `json:"embedded_now"` // embedded with the query
+	Background  bool `json:"background"`   // a background run was started
+	// Err is why vectors could not be used, when the search fell back.
+	Err    error   `json:"-"`
+	MinSim float64 `json:"min_similarity,omitempty"`
 }
 
 // Search ranks the live memories passing f for query. In hybrid mode it
@@ -100,7 +102,7 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 		if mode != Auto {
 			return nil, ex, err
 		}
-		ex.Mode, ex.Reason = Keyword, fallbackReason(err)
+		ex.Mode, ex.Reason, ex.Err = Keyword, fallbackReason(err), err
 		return page(wordHits(words), f.Offset, f.Limit), ex, wordsErr
 	}
 	ex.MinSim = e.minSimilarity()
@@ -118,7 +120,7 @@ func (e *Engine) Search(ctx context.Context, query string, f store.Filter, mode 
 	}
 	if err != nil && mode == Auto && ctx.Err() == nil {
 		// The vectors are a copy; a search still answers by words.
-		ex.Mode, ex.Reason = Keyword, "the vector index could not be read, so only words were matched: "+err.Error()
+		ex.Mode, ex.Reason, ex.Err = Keyword, "the vector index could not be read, so only words were matched: "+err.Error(), err
 		return page(wordHits(words), f.Offset, f.Limit), ex, nil
 	}
 	if err != nil {
