@@ -24,7 +24,8 @@ const (
 //	  [1] You summarise …
 //
 // Commands with --explain call it before they send anything and call the
-// function it returns when done, which says so when nothing was sent.
+// function it returns when done, which says so when nothing was sent; under
+// Run, that waits until the work after the command (maybeEmbed) is done.
 func (f *Factory) explainAI(w io.Writer) (done func()) {
 	prev := f.AISent
 	var mu sync.Mutex // requests may be sent from several goroutines
@@ -38,13 +39,22 @@ func (f *Factory) explainAI(w io.Writer) (done func()) {
 		sent++
 		writeSent(w, s, explainMaxLines, explainMaxBytes)
 	}
-	return func() {
+	finish := func() {
 		mu.Lock()
 		defer mu.Unlock()
 		f.AISent = prev
 		if sent == 0 {
 			fmt.Fprintln(w, "Nothing was sent to an AI provider.")
 		}
+	}
+	return func() {
+		// Inside Run, what runs after the command (embedding what it
+		// wrote) sends too: keep explaining until Run is done.
+		if f.inRun {
+			f.atEnd = append(f.atEnd, finish)
+			return
+		}
+		finish()
 	}
 }
 

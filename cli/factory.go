@@ -35,6 +35,9 @@ type Factory struct {
 	// (the background sync and reindex); tests record the calls.
 	Spawn func(args ...string)
 
+	inRun bool     // inside Run: the work after the command is still to come
+	atEnd []func() // run by Run once that work is done
+
 	paths  *Paths
 	config *Config
 	store  *store.Store

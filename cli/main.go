@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // Main runs the CLI with the process's arguments and returns the exit code.
@@ -25,11 +27,20 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
+	f.inRun = true
 	cmd, err := root.ExecuteContextC(ctx)
-	if err == nil && cmd != nil {
+	// A dry run wrote nothing: nothing to embed or push, and nothing may be
+	// sent on its behalf.
+	if err == nil && cmd != nil && !dryRun(cmd) {
 		f.maybeEmbed(ctx, cmd.Name())
 		f.maybeAutoSync(ctx, cmd.Name())
 	}
+	// What --explain prints ends here, so that it covers what the hooks
+	// above sent too (the new memory's embedding, say).
+	for _, fn := range f.atEnd {
+		fn()
+	}
+	f.inRun, f.atEnd = false, nil
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -51,4 +62,10 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		}
 	}
 	return ExitCode(err)
+}
+
+// dryRun reports whether cmd was asked for a dry run.
+func dryRun(cmd *cobra.Command) bool {
+	fl := cmd.Flags().Lookup("dry-run")
+	return fl != nil && fl.Value.String() == "true"
 }

@@ -218,3 +218,30 @@ func TestABigBacklogIsEmbeddedInTheBackground(t *testing.T) {
 		t.Errorf("status after the background run:\n%s", tf.out)
 	}
 }
+
+func TestExplainCoversTheEmbeddingAfterAWriteAndADryRunSendsNothingMore(t *testing.T) {
+	tf := newTestFactory(t, false)
+	withLLM(t, tf, "openai", nil)
+	emb := withEmbedder(t)
+	tf.mustRun(t, "add", "--infer", "--explain", "Ana owns billing")
+	e := tf.errOut.String()
+	if !strings.Contains(e, "for infer") || !strings.Contains(e, "for index") {
+		t.Errorf("--explain does not show every request sent:\n%s", e)
+	}
+	if strings.Contains(e, "Nothing was sent") {
+		t.Errorf("--explain says nothing was sent:\n%s", e)
+	}
+	// A backlog waits (the embedder refused it); a dry run must not send it.
+	emb.Fail.Store(500)
+	tf.mustRun(t, "add", "a note that waits for its vector")
+	emb.Fail.Store(0)
+	before := emb.Requests.Load()
+	tf.mustRun(t, "add", "--infer", "--dry-run", "--explain", "Go 1.26 everywhere")
+	if got := emb.Requests.Load() - before; got != 1 {
+		// One request: the similarity check of the facts, nothing else.
+		t.Errorf("a dry run made %d embedding requests, want 1 (the similarity check)\n%s", got, tf.errOut)
+	}
+	if out := tf.mustRun(t, "status", "--json"); !strings.Contains(out, `"waiting": 1`) {
+		t.Errorf("a dry run embedded the backlog:\n%s", out)
+	}
+}

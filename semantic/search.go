@@ -304,7 +304,8 @@ const DefaultDuplicateSimilarity = 0.92
 // Similar finds, for each text, a live memory of the named context that
 // says the same thing (similarity at least threshold; DefaultDuplicate-
 // Similarity when zero), or "" when none does. The texts are embedded in
-// one request, with what is waiting for a vector.
+// one request; nothing is written (memories still waiting for a vector are
+// not compared).
 func (e *Engine) Similar(ctx context.Context, contextName string, texts []string, threshold float64) ([]string, error) {
 	if err := e.usable(); err != nil {
 		return nil, err
@@ -315,15 +316,12 @@ func (e *Engine) Similar(ctx context.Context, contextName string, texts []string
 	if _, err := e.checkModel(ctx, CatchUp); err != nil {
 		return nil, err
 	}
-	batch, _, _, err := e.backlog(ctx)
-	if err != nil {
-		return nil, err
-	}
+	// Only the texts are sent, and nothing is stored: a dry run may ask.
 	extra := make([]string, len(texts))
 	for i, t := range texts {
 		extra[i] = embedText(t)
 	}
-	vecs, _, err := e.embed(ctx, batch, extra)
+	vecs, err := e.request(ctx, extra)
 	if err != nil {
 		return nil, err
 	}

@@ -400,12 +400,19 @@ func TestSimilarFindsTheSameThingSaidOtherwise(t *testing.T) {
 	fx.add(t, "work", "the billing service is written in Go") // a note: facts compare with facts
 	fx.add(t, "work", distractors...)
 	fx.addKind(t, "other", "fact", "deploy with make publish")
+	if _, err := fx.e.Reindex(context.Background(), CatchUp, nil); err != nil {
+		t.Fatal(err)
+	}
+	requests := fx.emb.Requests.Load()
 	ids, err := fx.e.Similar(context.Background(), "work", []string{"the billing service is owned by Ana", "buy bread", "publish with make deploy", "billing service written in Go"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ids) != 4 || ids[0] != fx.ids["Ana owns the billing service"] || ids[1] != "" || ids[2] != "" || ids[3] != "" {
 		t.Errorf("similar: %q", ids)
+	}
+	if got := fx.emb.Requests.Load() - requests; got != 1 {
+		t.Errorf("Similar made %d requests, want 1", got)
 	}
 }
 
