@@ -46,6 +46,15 @@ func inferWith(ctx context.Context, f *Factory, s *store.Store, llm ai.Chatter, 
 	if req.Similar == nil {
 		req.Similar = f.similarHook(s)
 	}
+	if req.Mask == nil {
+		// The whole input, before it is cut into requests: the guard
+		// masks each request, which misses a secret cut in two.
+		mask, err := f.inferMask()
+		if err != nil {
+			return infer.Result{}, err
+		}
+		req.Mask = mask
+	}
 	res, err := infer.Add(ctx, s, llm, req)
 	var aerr *ai.Error
 	switch {
@@ -62,6 +71,20 @@ func inferWith(ctx context.Context, f *Factory, s *store.Store, llm ai.Chatter, 
 		return res, fmt.Errorf("%w; fix the JSON, or give the conversation as plain text; nothing was sent or stored", err)
 	}
 	return res, err
+}
+
+// inferMask is the shell's secret filter (with shell.redact_pattern), the
+// one the AI guard masks with.
+func (f *Factory) inferMask() (func(string) (string, int), error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	flt, err := cfg.ShellFilter()
+	if err != nil {
+		return nil, err
+	}
+	return flt.Mask, nil
 }
 
 func addInferRun(ctx context.Context, opts *AddOptions) error {
@@ -92,6 +115,11 @@ func addInferRun(ctx context.Context, opts *AddOptions) error {
 		Tags: opts.Tags, Metadata: meta, DryRun: opts.DryRun})
 	if err != nil {
 		return err
+	}
+	if opts.Explain && res.Masked > 0 {
+		// The requests above were masked before they were cut, so their
+		// own counts leave these out.
+		fmt.Fprintf(f.IO.ErrOut, "%s masked in the text before it was sent\n", plural(res.Masked, "secret"))
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(f.IO.ErrOut, "mem0: warning: %s\n", w)

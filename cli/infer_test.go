@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -209,5 +210,59 @@ func TestAddInferBadAnswer(t *testing.T) {
 	}
 	if n := countMemories(t, tf, ""); n != 0 {
 		t.Fatalf("%d memories stored", n)
+	}
+}
+
+// keyInLog is about 10.5 KB of log lines and, in the same paragraph, an
+// RSA private key that the cut into 12,000-byte requests splits; body
+// holds the key's lines.
+func keyInLog() (text string, body []string) {
+	var b strings.Builder
+	b.WriteString("Ana owns billing.\n")
+	for i := 0; b.Len() < 10_500; i++ {
+		fmt.Fprintf(&b, "2026-11-28T09:%02d:00Z INFO deploy step %d finished without trouble\n", i%60, i)
+	}
+	for i := range 45 {
+		body = append(body, fmt.Sprintf("K%02d", i)+strings.Repeat(string(rune('A'+i%26)), 61))
+	}
+	b.WriteString("-----BEGIN RSA PRIVATE KEY-----\n" + strings.Join(body, "\n") + "\n-----END RSA PRIVATE KEY-----\n")
+	return b.String(), append(body, "END RSA PRIVATE KEY")
+}
+
+func TestInferMasksTheWholeInputBeforeCuttingIt(t *testing.T) {
+	text, body := keyInLog()
+	leaked := func(fk *infertest.Fake) string {
+		for _, in := range fk.Inputs() {
+			for _, line := range body {
+				if strings.Contains(in.Text, line) {
+					return line
+				}
+			}
+		}
+		return ""
+	}
+
+	// mem0 add --infer
+	tf := newTestFactory(t, false)
+	fk := withLLM(t, tf, "openai", nil)
+	tf.in.WriteString(text)
+	tf.mustRun(t, "add", "--infer", "-c", "work")
+	if line := leaked(fk); line != "" || len(fk.Inputs()) == 0 {
+		t.Fatalf("add --infer sent %d requests, with the key line %q", len(fk.Inputs()), line)
+	}
+
+	// The MCP add_memory tool's infer.
+	tf = newTestFactory(t, false)
+	fk = withLLM(t, tf, "openai", nil)
+	s, err := tf.Store(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := mcpInfer(tf.Factory)(context.Background(), s, infer.Request{Context: "work", Text: text, Source: "mcp"})
+	if err != nil || res.Count(infer.Stored) != 1 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if line := leaked(fk); line != "" {
+		t.Fatalf("mcp infer sent the key line %q", line)
 	}
 }

@@ -55,6 +55,12 @@ type Request struct {
 	// for each text, the id of a live memory of the context that says the
 	// same thing, or "". Nil compares facts by normalised text only.
 	Similar func(ctx context.Context, contextName string, texts []string) ([]string, error)
+	// Mask, when set, hides secrets in the input before it is cut into
+	// chunks (each message of a conversation on its own), so a secret
+	// spanning two chunks is still seen whole. The stored note keeps the
+	// text as given. Nil masks nothing here; the provider's ai.Guard
+	// still masks each request (masking twice is harmless).
+	Mask func(string) (string, int)
 }
 
 // FactOutcome is one extracted fact and what became of it.
@@ -75,6 +81,9 @@ type Result struct {
 	Facts           []FactOutcome `json:"facts"`
 	DryRun          bool          `json:"dry_run"`
 	Requests        int           `json:"requests"` // chat requests made
+	// Masked counts the secrets Request.Mask hid in the input before it
+	// was cut into requests (the requests' own counts leave them out).
+	Masked int `json:"masked"`
 	// Warnings are problems that did not stop the work, e.g. a failed
 	// similarity check (facts were then compared by text only).
 	Warnings []string `json:"warnings,omitempty"`
@@ -120,9 +129,14 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 	var source string
 	var chunks []string
 	if chat {
-		source, chunks = Transcript(msgs), chunkChat(msgs, ChunkBytes)
+		masked, n := maskMessages(msgs, req.Mask)
+		source, chunks, res.Masked = Transcript(msgs), chunkChat(masked, ChunkBytes), n
 	} else {
-		source, chunks = strings.TrimSpace(req.Text), chunkText(req.Text, ChunkBytes)
+		text := req.Text
+		if req.Mask != nil {
+			text, res.Masked = req.Mask(text)
+		}
+		source, chunks = strings.TrimSpace(req.Text), chunkText(text, ChunkBytes)
 	}
 	if len(chunks) == 0 {
 		return res, ErrNoInput
@@ -256,6 +270,23 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 		return res, err
 	}
 	return res, nil
+}
+
+// maskMessages returns msgs with each content masked by mask (msgs itself
+// when mask is nil), and how many secrets it hid.
+func maskMessages(msgs []ai.Message, mask func(string) (string, int)) ([]ai.Message, int) {
+	if mask == nil {
+		return msgs, 0
+	}
+	out := make([]ai.Message, len(msgs))
+	total := 0
+	for i, m := range msgs {
+		var n int
+		m.Content, n = mask(m.Content)
+		out[i] = m
+		total += n
+	}
+	return out, total
 }
 
 // ask sends one chunk and reads the answer; an answer that is not the JSON

@@ -3,6 +3,7 @@ package infer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/mem0dev/mem0/ai"
 	"github.com/mem0dev/mem0/infer"
 	"github.com/mem0dev/mem0/infer/infertest"
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 	"github.com/mem0dev/mem0/store/content"
 )
@@ -349,5 +351,60 @@ func TestAddNoFactsStillStoresTheSource(t *testing.T) {
 	}
 	if _, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: "  "}); !errors.Is(err, infer.ErrNoInput) {
 		t.Fatalf("%v", err)
+	}
+}
+
+// privateKey is an RSA private key block of about 3 KB whose body lines
+// are each distinct, so a leaked line can be told.
+func privateKey() (block string, body []string) {
+	for i := range 45 {
+		body = append(body, fmt.Sprintf("K%02d", i)+strings.Repeat(string(rune('A'+i%26)), 61))
+	}
+	return "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Join(body, "\n") + "\n-----END RSA PRIVATE KEY-----", body
+}
+
+func secretMask(t *testing.T) func(string) (string, int) {
+	t.Helper()
+	flt, err := shell.NewFilter("", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flt.Mask
+}
+
+func TestAddMasksASecretSpanningChunks(t *testing.T) {
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	var b strings.Builder
+	b.WriteString("Ana owns billing.\n")
+	for i := 0; b.Len() < 10_500; i++ {
+		fmt.Fprintf(&b, "2026-11-28T09:%02d:00Z INFO deploy step %d finished without trouble\n", i%60, i)
+	}
+	key, body := privateKey()
+	b.WriteString(key) // the same paragraph: the key is cut between two chunks
+	text := b.String()
+	if len(text) <= infer.ChunkBytes {
+		t.Fatalf("the text (%d bytes) fits one chunk", len(text))
+	}
+	mask := secretMask(t)
+	// The guard masks every request too, as in mem0 itself.
+	llm := ai.Guard{Mask: mask}.Chatter(client(f))
+	res, err := infer.Add(context.Background(), s, llm, infer.Request{Context: "work", Text: text, Mask: mask})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if statuses(res) != "stored:Ana owns the billing service" {
+		t.Fatalf("%s", statuses(res))
+	}
+	for _, in := range f.Inputs() {
+		for _, line := range append(body, "END RSA PRIVATE KEY") {
+			if strings.Contains(in.Text, line) {
+				t.Fatalf("sent a line of the key: %q", line)
+			}
+		}
+	}
+	// The note keeps the text as given.
+	if res.Source.Content != strings.TrimSpace(text) {
+		t.Fatal("the stored note was masked")
 	}
 }
