@@ -55,11 +55,13 @@ type Request struct {
 	// for each text, the id of a live memory of the context that says the
 	// same thing, or "". Nil compares facts by normalised text only.
 	Similar func(ctx context.Context, contextName string, texts []string) ([]string, error)
-	// Mask, when set, hides secrets in the input before it is cut into
-	// chunks (each message of a conversation on its own), so a secret
-	// spanning two chunks is still seen whole. The stored note keeps the
-	// text as given. Nil masks nothing here; the provider's ai.Guard
-	// still masks each request (masking twice is harmless).
+	// Mask, when set, hides secrets in an input too long for one request
+	// before it is cut into chunks (each message of a conversation on its
+	// own), so a secret spanning two chunks is still seen whole. The
+	// stored note keeps the text as given. Nil masks nothing here; the
+	// provider's ai.Guard still masks each request (masking twice is
+	// harmless). Input that fits one request is left to the guard, which
+	// then counts what it masks in the AI log.
 	Mask func(string) (string, int)
 }
 
@@ -82,7 +84,8 @@ type Result struct {
 	DryRun          bool          `json:"dry_run"`
 	Requests        int           `json:"requests"` // chat requests made
 	// Masked counts the secrets Request.Mask hid in the input before it
-	// was cut into requests (the requests' own counts leave them out).
+	// was cut into requests (the requests' own counts, in the AI log,
+	// leave them out).
 	Masked int `json:"masked"`
 	// Warnings are problems that did not stop the work, e.g. a failed
 	// similarity check (facts were then compared by text only).
@@ -129,14 +132,19 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 	var source string
 	var chunks []string
 	if chat {
-		masked, n := maskMessages(msgs, req.Mask)
-		source, chunks, res.Masked = Transcript(msgs), chunkChat(masked, ChunkBytes), n
-	} else {
-		text := req.Text
-		if req.Mask != nil {
-			text, res.Masked = req.Mask(text)
+		source, chunks = Transcript(msgs), chunkChat(msgs, ChunkBytes)
+		if len(chunks) > 1 && req.Mask != nil {
+			var masked []ai.Message
+			masked, res.Masked = maskMessages(msgs, req.Mask)
+			chunks = chunkChat(masked, ChunkBytes)
 		}
-		source, chunks = strings.TrimSpace(req.Text), chunkText(text, ChunkBytes)
+	} else {
+		source, chunks = strings.TrimSpace(req.Text), chunkText(req.Text, ChunkBytes)
+		if len(chunks) > 1 && req.Mask != nil {
+			var masked string
+			masked, res.Masked = req.Mask(req.Text)
+			chunks = chunkText(masked, ChunkBytes)
+		}
 	}
 	if len(chunks) == 0 {
 		return res, ErrNoInput
