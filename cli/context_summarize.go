@@ -134,7 +134,11 @@ func contextSummarizeRun(ctx context.Context, opts *ContextSummarizeOptions) err
 	if err != nil {
 		return err
 	}
-	t := infer.NewSummaryTranscript(name, ms, lim)
+	mask, err := f.inferMask()
+	if err != nil {
+		return err
+	}
+	t := infer.NewSummaryTranscript(name, ms, lim, mask)
 	if len(t.Items) == 0 {
 		what := name + " holds no commands or notes to summarise"
 		if opts.Since != "" || opts.Until != "" {
@@ -174,6 +178,11 @@ func contextSummarizeRun(ctx context.Context, opts *ContextSummarizeOptions) err
 		}
 	}
 
+	if opts.Explain && t.Masked > 0 {
+		// Masked before long memories were cut: the request's own count
+		// leaves these out.
+		fmt.Fprintf(f.IO.ErrOut, "%s masked in long memories before they were cut and sent\n", plural(t.Masked, "secret"))
+	}
 	answer, err := chat.Chat(ctx, infer.SummaryPrompt(t), ai.ChatOptions{MaxTokens: 1024})
 	if err != nil {
 		if ctx.Err() != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -335,5 +336,51 @@ func TestContextSummarizeSaysWhatWasLeftOut(t *testing.T) {
 		if strings.Contains(tf.errOut.String(), "left out") {
 			t.Errorf("tty=%v: --last: %q", tty, tf.errOut)
 		}
+	}
+}
+
+func TestContextSummarizeALongKeyHidesNothingElse(t *testing.T) {
+	fl := newFakeLLM(t)
+	tf := newTestFactory(t, false)
+	useLLM(t, tf, fl, ai.OpenAI)
+	clock := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	tf.Now = func() time.Time { return clock }
+	ctx := context.Background()
+	s, err := tf.Store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body []string
+	for i := range 45 {
+		body = append(body, fmt.Sprintf("b3Bl%02d", i)+strings.Repeat(string(rune('a'+i%26)), 60))
+	}
+	key := "-----BEGIN OPENSSH PRIVATE KEY-----\n" + strings.Join(body, "\n") + "\n-----END OPENSSH PRIVATE KEY-----"
+	for _, m := range []store.NewMemory{
+		{Context: "rec", Kind: "note", Content: "the deploy key:\n" + key},
+		{Context: "rec", Kind: "command", Content: "ssh-add ~/.ssh/deploy", Source: "shell", Metadata: map[string]any{"exit": 0}},
+		{Context: "rec", Kind: "command", Content: "make deploy", Source: "shell", Metadata: map[string]any{"exit": 0}},
+	} {
+		if err := s.WithTx(ctx, func(tx *store.Tx) error { _, _, err := tx.AddMemory(ctx, m); return err }); err != nil {
+			t.Fatal(err)
+		}
+		clock = clock.Add(time.Minute)
+	}
+	tf.mustRun(t, "context", "summarize", "rec", "--dry-run", "--explain")
+	reqs := fl.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	for _, cmd := range []string{"ssh-add ~/.ssh/deploy", "make deploy"} {
+		if !strings.Contains(reqs[0], cmd) {
+			t.Errorf("the command %q was not sent:\n%s", cmd, reqs[0])
+		}
+	}
+	for _, line := range body {
+		if strings.Contains(reqs[0], line) {
+			t.Fatalf("a line of the key was sent: %q", line)
+		}
+	}
+	if e := tf.errOut.String(); !strings.Contains(e, "1 secret masked in long memories") {
+		t.Errorf("--explain:\n%s", e)
 	}
 }

@@ -50,6 +50,7 @@ type SummaryTranscript struct {
 	Text    string
 	Items   []*store.Memory // the memories in Text, oldest first
 	Left    int             // memories given but left out to fit (the oldest ones)
+	Masked  int             // secrets the mask hid in the long memories of Text
 }
 
 // From and To are the first and last memories covered.
@@ -58,7 +59,13 @@ func (t SummaryTranscript) To() *store.Memory   { return t.Items[len(t.Items)-1]
 
 // NewSummaryTranscript renders ms (in any order; summaries are skipped)
 // within lim. Items is empty when nothing is left to summarise.
-func NewSummaryTranscript(context string, ms []*store.Memory, lim SummaryLimits) SummaryTranscript {
+//
+// mask (nil: none) hides the secrets of a memory longer than
+// lim.MaxItemBytes before it is cut: a cut private key would lose its END
+// line, and masking the transcript afterwards (as the AI guard does) would
+// then hide everything after the key. Shorter memories are left to the
+// guard, which counts what it masks in the AI log.
+func NewSummaryTranscript(context string, ms []*store.Memory, lim SummaryLimits, mask func(string) (string, int)) SummaryTranscript {
 	lim = lim.withDefaults()
 	var items []*store.Memory
 	for _, m := range ms {
@@ -75,18 +82,31 @@ func NewSummaryTranscript(context string, ms []*store.Memory, lim SummaryLimits)
 	})
 	t := SummaryTranscript{Context: context}
 	used := 0
+	var lines []string
 	for _, m := range items {
+		if len(t.Items) == lim.MaxItems {
+			break
+		}
+		text := m.Content
+		masked := 0
+		if mask != nil && len(strings.TrimSpace(text)) > lim.MaxItemBytes {
+			text, masked = mask(text)
+		}
+		line := summarLine(m, text, lim.MaxItemBytes)
 		// Counted as if the folder line were always written: the rendered
 		// text is never longer than this estimate.
-		n := len(summarLine(m, lim.MaxItemBytes)) + len(summarPlace(m)) + len("== 2006-01-02\n")
-		if len(t.Items) == lim.MaxItems || used+n > lim.MaxBytes {
+		n := len(line) + len(summarPlace(m)) + len("== 2006-01-02\n")
+		if used+n > lim.MaxBytes {
 			break
 		}
 		used += n
 		t.Items = append(t.Items, m)
+		lines = append(lines, line)
+		t.Masked += masked
 	}
 	t.Left = len(items) - len(t.Items)
 	slices.Reverse(t.Items)
+	slices.Reverse(lines)
 	if len(t.Items) == 0 {
 		return t
 	}
@@ -102,7 +122,7 @@ func NewSummaryTranscript(context string, ms []*store.Memory, lim SummaryLimits)
 		fmt.Fprintf(&b, "(%d older items are left out.)\n", t.Left)
 	}
 	day, place := "", ""
-	for _, m := range t.Items {
+	for i, m := range t.Items {
 		if d := m.CreatedAt.UTC().Format("2006-01-02"); d != day {
 			day = d
 			b.WriteString("== " + d + "\n")
@@ -111,7 +131,7 @@ func NewSummaryTranscript(context string, ms []*store.Memory, lim SummaryLimits)
 			place = p
 			b.WriteString(p)
 		}
-		b.WriteString(summarLine(m, lim.MaxItemBytes))
+		b.WriteString(lines[i])
 	}
 	t.Text = b.String()
 	return t
@@ -136,11 +156,11 @@ func summarPlace(m *store.Memory) string {
 	return ""
 }
 
-// summarLine renders one memory: "15:04 $ make test  [exit 2, 12.3s]" for
-// a command, "15:04 note: …" otherwise; later lines of a multi-line text
-// are indented.
-func summarLine(m *store.Memory, maxBytes int) string {
-	text := strings.TrimSpace(m.Content)
+// summarLine renders one memory, whose content is text (masked): "15:04 $
+// make test  [exit 2, 12.3s]" for a command, "15:04 note: …" otherwise;
+// later lines of a multi-line text are indented.
+func summarLine(m *store.Memory, text string, maxBytes int) string {
+	text = strings.TrimSpace(text)
 	if len(text) > maxBytes {
 		cut := maxBytes
 		for cut > 0 && !utf8.RuneStart(text[cut]) {

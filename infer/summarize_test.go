@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mem0dev/mem0/shell"
 	"github.com/mem0dev/mem0/store"
 )
 
@@ -30,7 +31,7 @@ func TestSummaryTranscript(t *testing.T) {
 		summarMem(0, "command", "git pull", where),
 		summarMem(4, "note", "line one\nline two", nil),
 	}
-	tr := NewSummaryTranscript("rec", ms, SummaryLimits{})
+	tr := NewSummaryTranscript("rec", ms, SummaryLimits{}, nil)
 	if len(tr.Items) != 5 || tr.Left != 0 || tr.From().ID != "id-000" || tr.To().ID != "id-1440" {
 		t.Fatalf("items %d, left %d", len(tr.Items), tr.Left)
 	}
@@ -61,11 +62,11 @@ func TestSummaryTranscriptKeepsTheNewestThatFit(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		ms = append(ms, summarMem(i, "command", fmt.Sprintf("echo %02d %s", i, strings.Repeat("x", 80)), nil))
 	}
-	tr := NewSummaryTranscript("rec", ms, SummaryLimits{MaxItems: 10})
+	tr := NewSummaryTranscript("rec", ms, SummaryLimits{MaxItems: 10}, nil)
 	if len(tr.Items) != 10 || tr.Left != 40 || tr.From().ID != "id-040" || !strings.Contains(tr.Text, "(40 older items are left out.)") {
 		t.Errorf("by items: %d left %d from %s", len(tr.Items), tr.Left, tr.From().ID)
 	}
-	tr = NewSummaryTranscript("rec", ms, SummaryLimits{MaxBytes: 1000})
+	tr = NewSummaryTranscript("rec", ms, SummaryLimits{MaxBytes: 1000}, nil)
 	if len(tr.Items) == 0 || len(tr.Items) >= 50 || tr.To().ID != "id-049" || tr.Left != 50-len(tr.Items) {
 		t.Errorf("by bytes: %d items, left %d", len(tr.Items), tr.Left)
 	}
@@ -73,11 +74,11 @@ func TestSummaryTranscriptKeepsTheNewestThatFit(t *testing.T) {
 		t.Errorf("by bytes: %d bytes", len(body))
 	}
 	long := []*store.Memory{summarMem(0, "snippet", strings.Repeat("é", 1000), nil)}
-	tr = NewSummaryTranscript("rec", long, SummaryLimits{MaxItemBytes: 101})
+	tr = NewSummaryTranscript("rec", long, SummaryLimits{MaxItemBytes: 101}, nil)
 	if !strings.Contains(tr.Text, strings.Repeat("é", 50)+" … [1900 more bytes cut]") {
 		t.Errorf("long item:\n%s", tr.Text)
 	}
-	if tr := NewSummaryTranscript("rec", nil, SummaryLimits{}); len(tr.Items) != 0 || tr.Text != "" {
+	if tr := NewSummaryTranscript("rec", nil, SummaryLimits{}, nil); len(tr.Items) != 0 || tr.Text != "" {
 		t.Errorf("empty: %+v", tr)
 	}
 }
@@ -93,5 +94,38 @@ func TestCleanSummary(t *testing.T) {
 		if got := CleanSummary(in); got != want {
 			t.Errorf("CleanSummary(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestSummaryTranscriptMasksALongKeyBeforeCuttingIt(t *testing.T) {
+	flt, err := shell.NewFilter("", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body []string
+	for i := range 45 {
+		body = append(body, fmt.Sprintf("b3Bl%02d", i)+strings.Repeat(string(rune('a'+i%26)), 60))
+	}
+	key := "-----BEGIN OPENSSH PRIVATE KEY-----\n" + strings.Join(body, "\n") + "\n-----END OPENSSH PRIVATE KEY-----"
+	ms := []*store.Memory{
+		summarMem(2, "command", "make deploy", map[string]any{"exit": 0.0}),
+		summarMem(1, "command", "ssh-add ~/.ssh/deploy", map[string]any{"exit": 0.0}),
+		summarMem(0, "note", "the deploy key:\n"+key, nil),
+	}
+	tr := NewSummaryTranscript("rec", ms, SummaryLimits{}, flt.Mask)
+	// What the provider gets: the prompt, masked again by the AI guard.
+	sent, _ := flt.Mask(SummaryPrompt(tr)[1].Content)
+	for _, cmd := range []string{"$ ssh-add ~/.ssh/deploy", "$ make deploy"} {
+		if !strings.Contains(sent, cmd) {
+			t.Errorf("the command %q is not sent:\n%s", cmd, sent)
+		}
+	}
+	for _, line := range body {
+		if strings.Contains(sent, line) {
+			t.Fatalf("a line of the key is sent: %q", line)
+		}
+	}
+	if tr.Masked != 1 || !strings.Contains(sent, "the deploy key:\n      [REDACTED]") {
+		t.Errorf("masked %d:\n%s", tr.Masked, sent)
 	}
 }
