@@ -217,14 +217,12 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 			}
 		}
 	}
-	fresh := 0
 	for i := range res.Facts {
 		if res.Facts[i].Status == "" {
 			res.Facts[i].Status = Stored
 			if req.DryRun {
 				res.Facts[i].Status = New
 			}
-			fresh++
 		}
 	}
 	if req.DryRun {
@@ -235,11 +233,36 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 	for k, v := range req.Metadata {
 		meta[k] = v
 	}
-	meta[MetaInferredFacts] = fresh
 	if chat {
 		meta[MetaFormat] = "chat"
 	}
 	err = s.WithTx(ctx, func(tx *store.Tx) error {
+		// Another Add may have stored some of these facts while the model
+		// was answering: compare with the context's facts again, now that
+		// the transaction holds the write lock.
+		now, err := tx.ListMemories(ctx, store.Filter{Contexts: []string{req.Context}, Kind: content.KindFact})
+		if err != nil {
+			return err
+		}
+		nowByNorm := make(map[string]*store.Memory, len(now))
+		for _, m := range now {
+			if h := NormHash(m.Content); nowByNorm[h] == nil {
+				nowByNorm[h] = m
+			}
+		}
+		fresh := 0
+		for i := range res.Facts {
+			f := &res.Facts[i]
+			if f.Status != Stored {
+				continue
+			}
+			if m := nowByNorm[NormHash(f.Text)]; m != nil {
+				f.Status, f.DuplicateOf, f.Contradicts = Duplicate, m.ID, nil
+				continue
+			}
+			fresh++
+		}
+		meta[MetaInferredFacts] = fresh
 		note, dup, err := tx.AddMemory(ctx, store.NewMemory{Context: req.Context, Kind: content.KindNote, Content: source,
 			Metadata: meta, Tags: req.Tags, Source: req.Source})
 		if err != nil {
@@ -258,7 +281,7 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 			if len(f.Contradicts) > 0 {
 				fm[MetaContradicts] = f.Contradicts
 			}
-			// Facts were compared with the context's facts above, by
+			// Facts were compared with the context's facts just above, by
 			// normalised text; the same words as a note (the source itself,
 			// when it is one sentence) do not make a fact a duplicate.
 			m, _, err := tx.AddMemory(ctx, store.NewMemory{Context: req.Context, Kind: content.KindFact, Content: f.Text,

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -406,5 +407,55 @@ func TestAddMasksASecretSpanningChunks(t *testing.T) {
 	// The note keeps the text as given.
 	if res.Source.Content != strings.TrimSpace(text) {
 		t.Fatal("the stored note was masked")
+	}
+}
+
+func TestAddConcurrentCallsStoreAFactOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	// The model answers only once both requests are in flight, so both
+	// calls compare their fact with the store before either has written.
+	var mu sync.Mutex
+	inFlight := 0
+	both := make(chan struct{})
+	llm := chatFunc(func(ctx context.Context, _ []ai.Message, _ ai.ChatOptions) (string, error) {
+		mu.Lock()
+		if inFlight++; inFlight == 2 {
+			close(both)
+		}
+		mu.Unlock()
+		select {
+		case <-both:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		return `{"facts":["Ana owns the billing service"]}`, nil
+	})
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	results := make([]infer.Result, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, text := range []string{"Ana owns billing.", "As agreed, Ana owns billing."} {
+		wg.Go(func() {
+			results[i], errs[i] = infer.Add(ctx, s, llm, infer.Request{Context: "work", Text: text})
+		})
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatal(errs)
+	}
+	if n := len(live(t, s, content.KindFact)); n != 1 {
+		t.Fatalf("%d facts stored: %s / %s", n, statuses(results[0]), statuses(results[1]))
+	}
+	got := statuses(results[0]) + " / " + statuses(results[1])
+	if results[0].Count(infer.Stored)+results[1].Count(infer.Stored) != 1 || results[0].Count(infer.Duplicate)+results[1].Count(infer.Duplicate) != 1 {
+		t.Fatalf("%s", got)
+	}
+	for _, r := range results {
+		want := r.Count(infer.Stored)
+		if r.Source.Metadata["inferred_facts"] != want {
+			t.Fatalf("the note says %v facts, %d stored", r.Source.Metadata["inferred_facts"], want)
+		}
 	}
 }
