@@ -192,12 +192,15 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 		}
 	}
 
-	// Near-duplicates by meaning, when the caller can tell.
+	// Near-duplicates by meaning, when the caller can tell. A fact that
+	// contradicts a known one is left out: it is near in meaning by nature
+	// ("Bob owns billing" against "Ana owns billing"), and is stored and
+	// linked.
 	if req.Similar != nil {
 		var idx []int
 		var texts []string
 		for i, f := range res.Facts {
-			if f.Status == "" {
+			if f.Status == "" && len(f.Contradicts) == 0 {
 				idx, texts = append(idx, i), append(texts, f.Text)
 			}
 		}

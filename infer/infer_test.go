@@ -459,3 +459,32 @@ func TestAddConcurrentCallsStoreAFactOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestAddContradictionIsNotSimilar(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	first, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := first.Facts[0].ID
+	// The embedder finds the contradicted fact near in meaning, as it will.
+	var asked []string
+	similar := func(_ context.Context, _ string, texts []string) ([]string, error) {
+		asked = append(asked, texts...)
+		out := make([]string, len(texts))
+		for i := range out {
+			out[i] = ana
+		}
+		return out, nil
+	}
+	res, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Bob took over billing; Go 1.26 it is", Similar: similar})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if statuses(res) != "similar:The project uses Go 1.26 | stored:Bob owns the billing service" ||
+		!slices.Equal(res.Facts[1].Contradicts, []string{ana}) || !slices.Equal(asked, []string{"The project uses Go 1.26"}) {
+		t.Fatalf("%s %+v, asked %q", statuses(res), res.Facts, asked)
+	}
+}
