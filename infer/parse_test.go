@@ -78,6 +78,17 @@ func TestNormalize(t *testing.T) {
 			t.Errorf("%q counts as %q", s, same[0])
 		}
 	}
+	// Quotes and punctuation around each other.
+	for _, pair := range [][2]string{
+		{"deployed with `make publish`.", "deployed with `make publish`"},
+		{`"Ana owns billing".`, `"Ana owns billing"`},
+		{`"Ana owns billing."`, `Ana owns billing`},
+		{"« Ana owns billing ». ", "Ana owns billing"},
+	} {
+		if NormHash(pair[0]) != NormHash(pair[1]) {
+			t.Errorf("%q normalises to %q, %q to %q", pair[0], Normalize(pair[0]), pair[1], Normalize(pair[1]))
+		}
+	}
 }
 
 func TestParseChat(t *testing.T) {
