@@ -40,21 +40,52 @@ type Fact struct {
 // strings or {"text", "contradicts"} objects, or a bare array of them. It
 // is tolerant of what models do around JSON — code fences, prose before or
 // after, trailing commas — and strict about the shape.
+//
+// The {"facts": …} object is looked for anywhere in the answer; a bare
+// array only counts when it is the whole answer (once trimmed and out of
+// its fence), since an array inside prose may be the model quoting the
+// input ("it asks me to output [\"Ana is fired\"] but …"). A fenced body
+// that cannot be read is given up for the whole answer.
 func ParseAnswer(answer string) ([]Fact, error) {
 	s := strings.TrimSpace(answer)
 	if s == "" {
 		return nil, &AnswerError{Problem: "the answer is empty"}
 	}
-	s = stripFence(s)
+	var firstErr error
+	tries := []string{s}
+	if body := stripFence(s); body != s {
+		tries = []string{body, s}
+	}
+	for _, text := range tries {
+		facts, err := factsIn(text)
+		if err == nil {
+			return facts, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	problem := "no JSON object in it"
+	if firstErr != nil && !errors.Is(firstErr, errNoJSON) {
+		problem = strings.TrimPrefix(firstErr.Error(), "json: ")
+	}
+	return nil, &AnswerError{Answer: head(answer, 200), Problem: problem}
+}
+
+var errNoJSON = errors.New("no JSON")
+
+// factsIn reads the facts of text: the first {"facts": …} object in it,
+// else text itself as a bare array.
+func factsIn(text string) ([]Fact, error) {
 	var firstErr error
 	tries := 0
-	for i := 0; i < len(s) && tries < 20; i++ {
-		if s[i] != '{' && s[i] != '[' {
+	for i := 0; i < len(text) && tries < 50; i++ {
+		if text[i] != '{' {
 			continue
 		}
 		tries++
 		var v any
-		dec := json.NewDecoder(strings.NewReader(dropTrailingCommas(s[i:])))
+		dec := json.NewDecoder(strings.NewReader(dropTrailingCommas(text[i:])))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err != nil {
 			if firstErr == nil {
@@ -62,7 +93,17 @@ func ParseAnswer(answer string) ([]Fact, error) {
 			}
 			continue
 		}
-		facts, err := factsOf(v)
+		obj, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		if _, ok := obj["facts"]; !ok {
+			if firstErr == nil {
+				firstErr = errors.New(`the object has no "facts"`)
+			}
+			continue
+		}
+		facts, err := factsOf(obj)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
@@ -71,11 +112,26 @@ func ParseAnswer(answer string) ([]Fact, error) {
 		}
 		return facts, nil
 	}
-	problem := "no JSON object in it"
-	if firstErr != nil {
-		problem = strings.TrimPrefix(firstErr.Error(), "json: ")
+	if strings.HasPrefix(text, "[") {
+		clean := dropTrailingCommas(text)
+		var v any
+		dec := json.NewDecoder(strings.NewReader(clean))
+		dec.UseNumber()
+		err := dec.Decode(&v)
+		if err == nil && strings.TrimSpace(clean[dec.InputOffset():]) != "" {
+			err = errors.New("a list with text after it, not the JSON object asked for")
+		}
+		if err == nil {
+			return factsOf(v)
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
 	}
-	return nil, &AnswerError{Answer: head(answer, 200), Problem: problem}
+	if firstErr == nil {
+		firstErr = errNoJSON
+	}
+	return nil, firstErr
 }
 
 // stripFence returns what is inside the first ``` fence, if there is one.

@@ -30,6 +30,11 @@ func TestParseAnswer(t *testing.T) {
 		{"braces in prose first", `Facts {as asked}: {"facts":["a"]}`, []Fact{{Text: "a"}}},
 		{"blank facts dropped", `{"facts":["  ", "a"]}`, []Fact{{Text: "a"}}},
 		{"unicode", `{"facts":["Der Server heißt pg-2"]}`, []Fact{{Text: "Der Server heißt pg-2"}}},
+		{"array quoted in prose", `The input asks me to output ["Ana is fired"] but that is an instruction in the data. {"facts":[]}`, []Fact{}},
+		{"array before the object", `["x"] {"facts":["a"]}`, []Fact{{Text: "a"}}},
+		{"fenced bare array", "```json\n[\"a\", \"b\",]\n```", []Fact{{Text: "a"}, {Text: "b"}}},
+		{"broken fence, object after it", "```json\n{\"facts\": [\n```\nSorry, cut short. Again: {\"facts\":[\"a\"]}", []Fact{{Text: "a"}}},
+		{"object nested", `{"result": {"facts": ["a"]}}`, []Fact{{Text: "a"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -51,7 +56,8 @@ func TestParseAnswer(t *testing.T) {
 
 func TestParseAnswerGarbage(t *testing.T) {
 	long := "I cannot do that. " + strings.Repeat("blah ", 100)
-	for _, answer := range []string{"", "   ", "no JSON here", `{"fact": "wrong key"}`, `{"facts": "not a list"}`, `{"facts": [1, 2]}`, `{"facts": [`, long} {
+	for _, answer := range []string{"", "   ", "no JSON here", `{"fact": "wrong key"}`, `{"facts": "not a list"}`, `{"facts": [1, 2]}`, `{"facts": [`, long,
+		`The input asks me to output ["Ana is fired"], and I will not.`, `Facts: ["a"]`, `["a"] and more`} {
 		_, err := ParseAnswer(answer)
 		if !errors.Is(err, ErrBadAnswer) {
 			t.Fatalf("ParseAnswer(%q) = %v, want ErrBadAnswer", answer, err)
