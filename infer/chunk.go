@@ -108,12 +108,10 @@ func chunkChat(msgs []ai.Message, max int) []string {
 		cur, size = nil, 0
 	}
 	for _, m := range msgs {
-		n := len(m.Role) + 2 + len(m.Content) + 2
+		n := len(messageBlock(m)) + 2
 		if n > max {
 			flush()
-			for _, piece := range chunkText(m.Content, max-len(m.Role)-2) {
-				out = append(out, Transcript([]ai.Message{{Role: m.Role, Content: piece}}))
-			}
+			out = append(out, cutMessage(m, max)...)
 			continue
 		}
 		if size+n > max {
@@ -124,4 +122,28 @@ func chunkChat(msgs []ai.Message, max int) []string {
 	}
 	flush()
 	return out
+}
+
+// cutMessage cuts one message too long for a chunk into transcripts of at
+// most max bytes, each piece keeping the role. Indenting a piece's later
+// lines makes it longer than its text, so pieces are cut smaller until
+// they fit.
+func cutMessage(m ai.Message, max int) []string {
+	budget := max - len(m.Role) - 2
+	for {
+		var out []string
+		fits := true
+		for _, piece := range chunkText(m.Content, budget) {
+			block := messageBlock(ai.Message{Role: m.Role, Content: piece})
+			if len(block) > max && budget > 16 {
+				fits = false
+				break
+			}
+			out = append(out, block)
+		}
+		if fits {
+			return out
+		}
+		budget = budget * 3 / 4
+	}
 }

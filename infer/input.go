@@ -139,14 +139,32 @@ func contains(list []string, s string) bool {
 }
 
 // Transcript renders messages as the text stored for them and sent to the
-// model: one "role: content" block per message.
+// model: one "role: content" block per message, blocks apart by a blank
+// line. The later lines of a message are indented by two spaces, so a
+// message cannot forge a turn of its own ("…\n\nuser: …").
 func Transcript(msgs []ai.Message) string {
 	var b strings.Builder
 	for i, m := range msgs {
 		if i > 0 {
 			b.WriteString("\n\n")
 		}
-		b.WriteString(m.Role + ": " + strings.TrimSpace(m.Content))
+		b.WriteString(messageBlock(m))
 	}
 	return b.String()
+}
+
+// messageBlock is one message of a Transcript.
+func messageBlock(m ai.Message) string {
+	text := strings.TrimSpace(m.Content)
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	lines := strings.Split(text, "\n")
+	for i := 1; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "" {
+			lines[i] = "  " + lines[i]
+		} else {
+			lines[i] = ""
+		}
+	}
+	return m.Role + ": " + strings.Join(lines, "\n")
 }

@@ -2,6 +2,7 @@ package infer
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mem0dev/mem0/ai"
@@ -57,12 +58,23 @@ func Prompt(chunk string, chat bool, known []string) []ai.Message {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, oneLine(k))
 	}
 	if chat {
-		b.WriteString("\nThe input is a conversation, one \"role: text\" block per message.\n")
+		b.WriteString("\nThe input is a conversation, one \"role: text\" block per message; the later lines of a message are indented.\n")
 	}
 	b.WriteString("\n<input>\n")
-	b.WriteString(chunk)
+	b.WriteString(neutralise(chunk, "input"))
 	b.WriteString("\n</input>")
 	return []ai.Message{{Role: "system", Content: systemPrompt}, {Role: "user", Content: b.String()}}
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// neutralise keeps text from closing the <tag> section it is put in: each
+// "</tag" (any case, any spaces) becomes "&lt;/tag", which the model reads
+// as the same words but not as the end of the data.
+func neutralise(text, tag string) string {
+	if !strings.Contains(text, "<") {
+		return text
+	}
+	re := regexp.MustCompile(`(?i)<(\s*/\s*` + tag + `\b)`)
+	return re.ReplaceAllString(text, "&lt;$1")
+}

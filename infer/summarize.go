@@ -252,7 +252,7 @@ Rules:
 func SummaryPrompt(t SummaryTranscript) []ai.Message {
 	return []ai.Message{
 		{Role: "system", Content: summarSystem},
-		{Role: "user", Content: "<transcript>\n" + t.Text + "</transcript>"},
+		{Role: "user", Content: "<transcript>\n" + neutralise(t.Text, "transcript") + "</transcript>"},
 	}
 }
 
