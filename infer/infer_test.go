@@ -488,3 +488,16 @@ func TestAddContradictionIsNotSimilar(t *testing.T) {
 		t.Fatalf("%s %+v, asked %q", statuses(res), res.Facts, asked)
 	}
 }
+
+func TestAddOtherJSONIsPlainText(t *testing.T) {
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	text := `[{"role":"admin","members":["ana"]}]`
+	res, err := infer.Add(context.Background(), s, client(f), infer.Request{Context: "work", Text: text})
+	if err != nil || res.Source == nil || res.Source.Content != text || res.Source.Metadata["format"] != nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if in := f.Inputs(); len(in) != 1 || in[0].Chat || in[0].Text != text {
+		t.Fatalf("sent %+v", in)
+	}
+}

@@ -15,48 +15,71 @@ import (
 // messages but is not one; the message says where it goes wrong.
 var ErrBadChat = errors.New("the input looks like a JSON array of chat messages but cannot be read")
 
-// Roles a chat message may have.
-var chatRoles = []string{"user", "assistant", "system"}
+// Roles a chat message may have: developer (OpenAI's newer name for
+// system) is read as system; tool and function messages (results of tool
+// calls, not anything the user said) are skipped.
+var (
+	chatRoles    = []string{"user", "assistant", "system"}
+	chatAliases  = map[string]string{"developer": "system"}
+	chatSkipped  = []string{"tool", "function"}
+	chatRoleList = "user, assistant, system or developer (tool and function messages are skipped)"
+)
 
 // ParseChat tells whether text is a JSON array of chat messages
-// ([{"role":"user","content":"…"}, …]) and returns them. Anything else is
-// plain text (ok false, no error), except text that starts like such an
-// array — "[" then "{" — and mentions "role" but is broken or holds an
-// item that is not a message: that is an error naming the offset or the
-// item, since storing it as a note would surprise the user more.
+// ([{"role":"user","content":"…"}, …]) and returns them. Only an array
+// whose every item is an object with a string "role" and a "content"
+// (text, a list of parts, or null) is a chat; anything else, other JSON
+// included, is plain text (ok false, no error). Two things are errors,
+// since storing them as a note would surprise the user more: text that
+// starts like such an array — "[" then "{" — and mentions "role" but is
+// not valid JSON (the error names the offset), and a chat with a role
+// mem0 does not know or without any text.
 //
 // content may be a string or, as OpenAI's API allows, an array of parts of
 // which the {"type":"text","text":"…"} ones are kept.
 func ParseChat(text string) (msgs []ai.Message, ok bool, err error) {
 	trimmed := strings.TrimSpace(text)
-	if !looksLikeChat(trimmed) {
+	if !strings.HasPrefix(trimmed, "[") {
 		return nil, false, nil
 	}
 	lead := len(text) - len(strings.TrimLeft(text, " \t\r\n"))
 	dec := json.NewDecoder(strings.NewReader(trimmed))
 	var items []json.RawMessage
 	if err := dec.Decode(&items); err != nil {
+		if !looksLikeChat(trimmed) {
+			return nil, false, nil
+		}
 		return nil, false, fmt.Errorf("%w: %s", ErrBadChat, jsonProblem(text, trimmed, err, lead))
 	}
 	if rest := bytes.TrimSpace([]byte(trimmed[dec.InputOffset():])); len(rest) > 0 {
+		if !looksLikeChat(trimmed) {
+			return nil, false, nil
+		}
 		return nil, false, fmt.Errorf("%w: unexpected text after the array at offset %d", ErrBadChat, lead+int(dec.InputOffset()))
 	}
-	if len(items) == 0 {
-		return nil, false, fmt.Errorf("%w: the array holds no messages", ErrBadChat)
+	all := make([]chatItem, 0, len(items))
+	for _, raw := range items {
+		m, ok := chatMessage(raw)
+		if !ok {
+			return nil, false, nil // not a chat: plain text
+		}
+		all = append(all, m)
 	}
-	for i, raw := range items {
-		var m struct {
-			Role    *string         `json:"role"`
-			Content json.RawMessage `json:"content"`
+	if len(all) == 0 {
+		return nil, false, nil
+	}
+	for i, m := range all {
+		role := strings.ToLower(strings.TrimSpace(m.role))
+		if r, ok := chatAliases[role]; ok {
+			role = r
 		}
-		if err := json.Unmarshal(raw, &m); err != nil || m.Role == nil || m.Content == nil {
-			return nil, false, fmt.Errorf(`%w: message %d is not an object with "role" and "content"`, ErrBadChat, i+1)
+		if contains(chatSkipped, role) {
+			continue
 		}
-		role := strings.ToLower(strings.TrimSpace(*m.Role))
 		if !contains(chatRoles, role) {
-			return nil, false, fmt.Errorf("%w: message %d has role %q: use %s", ErrBadChat, i+1, *m.Role, strings.Join(chatRoles, ", "))
+			return nil, false, fmt.Errorf("%w: message %d has role %q: use %s", ErrBadChat, i+1, m.role, chatRoleList)
 		}
-		body, err := contentText(m.Content)
+		body, err := contentText(m.content)
 		if err != nil {
 			return nil, false, fmt.Errorf("%w: message %d: %v", ErrBadChat, i+1, err)
 		}
@@ -66,9 +89,42 @@ func ParseChat(text string) (msgs []ai.Message, ok bool, err error) {
 		msgs = append(msgs, ai.Message{Role: role, Content: body})
 	}
 	if len(msgs) == 0 {
-		return nil, false, fmt.Errorf("%w: every message is empty", ErrBadChat)
+		return nil, false, fmt.Errorf("%w: every message is empty, or from a tool", ErrBadChat)
 	}
 	return msgs, true, nil
+}
+
+// chatMessage reads one item of an array as a chat message: an object
+// with a string "role" and a "content" that is text, a list of parts
+// (objects) or null.
+func chatMessage(raw json.RawMessage) (m chatItem, ok bool) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return m, false
+	}
+	if json.Unmarshal(obj["role"], &m.role) != nil {
+		return m, false // missing, or not a string
+	}
+	c, has := obj["content"]
+	if !has {
+		return m, false
+	}
+	var s string
+	var parts []map[string]any
+	switch {
+	case string(c) == "null":
+	case json.Unmarshal(c, &s) == nil:
+	case json.Unmarshal(c, &parts) == nil:
+	default:
+		return m, false
+	}
+	m.content = c
+	return m, true
+}
+
+type chatItem struct {
+	role    string
+	content json.RawMessage
 }
 
 // looksLikeChat: "[" then "{", and a "role" key somewhere. Plain text that
@@ -82,6 +138,9 @@ func looksLikeChat(s string) bool {
 }
 
 func contentText(raw json.RawMessage) (string, error) {
+	if string(raw) == "null" {
+		return "", nil
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s, nil

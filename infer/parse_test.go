@@ -105,22 +105,32 @@ func TestParseChat(t *testing.T) {
 	if got := Transcript(msgs); got != "user: I prefer tabs\n\nassistant: Noted." {
 		t.Fatalf("transcript %q", got)
 	}
-	// Plain text, even with brackets or JSON in it, is text.
-	for _, s := range []string{"Ana owns billing", "[wip] fix the build", `["a","b"]`, `{"role":"user"}`, `[1, 2]`, `[ {"name": "x"} ]`} {
+	// Developer is system; tool and function messages are skipped.
+	msgs, ok, err = ParseChat(`[{"role":"developer","content":"Be brief."},{"role":"user","content":"I prefer tabs"},` +
+		`{"role":"assistant","content":null,"tool_calls":[]},{"role":"tool","content":"42"},{"role":"function","content":"x"}]`)
+	if err != nil || !ok || Transcript(msgs) != "system: Be brief.\n\nuser: I prefer tabs" {
+		t.Fatalf("%v %v %+v", ok, err, msgs)
+	}
+	// Plain text, even with brackets or JSON in it, is text: only an array
+	// of objects that all have a string role and a content is a chat.
+	for _, s := range []string{"Ana owns billing", "[wip] fix the build", `["a","b"]`, `{"role":"user"}`, `[1, 2]`, `[ {"name": "x"} ]`,
+		`[{"role":"admin","members":["ana"]}]`, `{"role":"user","content":"x"}`, `[{"role":"user"}]`, `[{"role":7,"content":"x"}]`,
+		`[{"role":"user","content":"x"}, {"role":"user","content":{}}]`, `[{"role":"user","content":"x"}, "y"]`, `[]`,
+		`["role"] is a word`} {
 		if _, ok, err := ParseChat(s); ok || err != nil {
 			t.Errorf("%q: ok=%v err=%v", s, ok, err)
 		}
 	}
 	// Broken arrays that look like chats are errors that say where.
 	for s, want := range map[string]string{
-		`[{"role":"user","content":"hi"},]`:                             "offset 32",
-		"[{\"role\":\"user\",\n\"content\":\"hi\" \"x\"}]":              "line 2",
-		`[{"role":"user","content":"hi"}`:                               "ends before the array is closed",
-		`[{"role":"tool","content":"x"}]`:                               `role "tool"`,
-		`[{"role":"user"}]`:                                             "message 1",
-		`[{"role":"user","content":"x"}, {"role":"user","content":{}}]`: "message 2",
-		`[{"role":"user","content":"x"}] trailing`:                      "after the array",
-		`[{"role":"user","content":"  "}]`:                              "every message is empty",
+		`[{"role":"user","content":"hi"},]`:                                       "offset 32",
+		"[{\"role\":\"user\",\n\"content\":\"hi\" \"x\"}]":                        "line 2",
+		`[{"role":"user","content":"hi"}`:                                         "ends before the array is closed",
+		`[{"role":"admin","content":"x"}]`:                                        `message 1 has role "admin"`,
+		`[{"role":"tool","content":"x"}]`:                                         "every message is empty, or from a tool",
+		`[{"role":"user","content":"x"}, {"role":"user","content":[{"text":5}]}]`: "message 2",
+		`[{"role":"user","content":"x"}] trailing`:                                "after the array",
+		`[{"role":"user","content":"  "}]`:                                        "every message is empty",
 	} {
 		_, ok, err := ParseChat(s)
 		if ok || !errors.Is(err, ErrBadChat) || !strings.Contains(err.Error(), want) {
