@@ -266,7 +266,7 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 			fresh++
 		}
 		meta[MetaInferredFacts] = fresh
-		note, dup, err := tx.AddMemory(ctx, store.NewMemory{Context: req.Context, Kind: content.KindNote, Content: source,
+		note, dup, err := sourceNote(ctx, tx, store.NewMemory{Context: req.Context, Kind: content.KindNote, Content: source,
 			Metadata: meta, Tags: req.Tags, Source: req.Source})
 		if err != nil {
 			return err
@@ -304,6 +304,28 @@ func Add(ctx context.Context, s *store.Store, llm ai.Chatter, req Request) (Resu
 		return res, err
 	}
 	return res, nil
+}
+
+// sourceNote stores the note in (the input), or finds the context's live
+// note of the same text. The store's own check finds the same text in any
+// kind, but the source must be a note: the same words stored as a fact or
+// a command are not one, and a new note is stored beside them.
+func sourceNote(ctx context.Context, tx *store.Tx, in store.NewMemory) (*store.Memory, bool, error) {
+	m, dup, err := tx.AddMemory(ctx, in)
+	if err != nil || !dup || m.Kind == content.KindNote {
+		return m, dup, err
+	}
+	notes, err := tx.ListMemories(ctx, store.Filter{Contexts: []string{in.Context}, Kind: content.KindNote})
+	if err != nil {
+		return nil, false, err
+	}
+	for _, n := range notes {
+		if n.Content == in.Content {
+			return n, true, nil
+		}
+	}
+	in.AllowDuplicate = true
+	return tx.AddMemory(ctx, in)
 }
 
 // maskMessages returns msgs with each content masked by mask (msgs itself

@@ -501,3 +501,38 @@ func TestAddOtherJSONIsPlainText(t *testing.T) {
 		t.Fatalf("sent %+v", in)
 	}
 }
+
+func TestAddSourceIsANote(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	// The same words, stored before as a fact and as a command.
+	var fact *store.Memory
+	err := s.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if fact, _, err = tx.AddMemory(ctx, store.NewMemory{Context: "work", Kind: content.KindFact, Content: "Ana owns billing"}); err != nil {
+			return err
+		}
+		_, _, err = tx.AddMemory(ctx, store.NewMemory{Context: "work", Kind: content.KindCommand, Content: "Ana owns billing", AllowDuplicate: true})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Source.Kind != content.KindNote || res.SourceDuplicate || res.Source.ID == fact.ID || res.Source.Metadata["inferred_facts"] != 1 {
+		t.Fatalf("source %+v (duplicate %v)", res.Source, res.SourceDuplicate)
+	}
+	stored, err := s.GetMemory(ctx, res.Facts[0].ID)
+	if err != nil || stored.Metadata["derived_from"] != res.Source.ID {
+		t.Fatalf("%v %+v", err, stored)
+	}
+	// Again: that note is found.
+	again, err := infer.Add(ctx, s, client(f), infer.Request{Context: "work", Text: "Ana owns billing"})
+	if err != nil || !again.SourceDuplicate || again.Source.ID != res.Source.ID {
+		t.Fatalf("%v %+v", err, again.Source)
+	}
+}
