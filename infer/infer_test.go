@@ -536,3 +536,46 @@ func TestAddSourceIsANote(t *testing.T) {
 		t.Fatalf("%v %+v", err, again.Source)
 	}
 }
+
+func TestAddContradictionOfAFactHoldingASecret(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	f := fake(t, ai.OpenAI, nil)
+	var old *store.Memory
+	err := s.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		old, _, err = tx.AddMemory(ctx, store.NewMemory{Context: "work", Kind: content.KindFact,
+			Content: "The deploy token is ghp_0123456789abcdefghijABCDEFGHIJ012345"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The model sees the known fact masked, so it cannot copy its text.
+	llm := ai.Guard{Mask: secretMask(t)}.Chatter(client(f))
+	res, err := infer.Add(ctx, s, llm, infer.Request{Context: "work", Text: "FYI we rotated the deploy token: it is in Vault now."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := f.Inputs(); len(in) != 1 || len(in[0].Known) != 1 || strings.Contains(in[0].Known[0], "ghp_") {
+		t.Fatalf("sent %+v", in)
+	}
+	if statuses(res) != "stored:The deploy token is kept in Vault" || !slices.Equal(res.Facts[0].Contradicts, []string{old.ID}) {
+		t.Fatalf("%s %+v", statuses(res), res.Facts)
+	}
+
+	// A model that copies the known fact's text is still understood.
+	s = openStore(t)
+	byText := fake(t, ai.OpenAI, func(in infertest.Input) string {
+		in.ByNumber = false
+		return infertest.Canned(in)
+	})
+	first, err := infer.Add(ctx, s, client(byText), infer.Request{Context: "work", Text: "Ana owns billing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = infer.Add(ctx, s, client(byText), infer.Request{Context: "work", Text: "Bob took over billing"})
+	if err != nil || !slices.Equal(res.Facts[0].Contradicts, []string{first.Facts[0].ID}) {
+		t.Fatalf("%v %+v", err, res.Facts)
+	}
+}

@@ -32,11 +32,11 @@ Rules:
   secret that was removed: never guess it.
 - Do not repeat a known fact. When a new fact contradicts a known fact (the
   same thing with another value: a new owner, port, decision), give it with
-  "contradicts" set to the known fact's text, copied exactly.
+  "contradicts" set to the known fact's number in the list of known facts.
 - When nothing is worth remembering, answer {"facts":[]}.
 
 Answer with JSON only - no prose, no code fence - in exactly this shape:
-{"facts":[{"text":"..."},{"text":"...","contradicts":"<known fact, copied exactly>"}]}`
+{"facts":[{"text":"..."},{"text":"...","contradicts":<the known fact's number>}]}`
 
 // reminder is sent after an answer that was not the JSON asked for.
 const reminder = `That answer was not the JSON asked for. Answer again with JSON only, exactly {"facts":[{"text":"..."}]}, and nothing else.`

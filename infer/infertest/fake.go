@@ -25,6 +25,9 @@ type Input struct {
 	Known []string // the known facts listed in the prompt
 	Chat  bool     // the prompt says the input is a conversation
 	Retry bool     // the request follows an answer that was not JSON
+	// ByNumber: the instructions ask for a contradicted known fact by its
+	// number in the list (else by its text, copied).
+	ByNumber bool
 }
 
 // Fake is a running fake LLM.
@@ -125,11 +128,16 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := Input{Model: req.Model}
+	system := req.System
 	for i, m := range req.Messages {
+		if m.Role == "system" {
+			system += m.Content
+		}
 		if m.Role == "user" && i == firstUser(req.Messages) {
 			in.Text, in.Known, in.Chat = parsePrompt(m.Content)
 		}
 	}
+	in.ByNumber = strings.Contains(system, "known fact's number")
 	in.Retry = req.Messages[len(req.Messages)-1].Role == "user" && firstUser(req.Messages) != len(req.Messages)-1
 	f.mu.Lock()
 	f.inputs = append(f.inputs, in)
@@ -189,7 +197,10 @@ func parsePrompt(p string) (text string, known []string, chat bool) {
 
 // Canned answers as recorded from a model for the inputs the tests use:
 // each phrase found in the input adds its facts. "Bob took over billing"
-// contradicts "Ana owns the billing service" when that is known. Input
+// contradicts "Ana owns the billing service" when that is known, and "we
+// rotated the deploy token" any known fact starting "The deploy token is";
+// the contradicted fact is given by its number in the list, or its text
+// as shown when the instructions ask for that (Input.ByNumber). Input
 // holding "garbage" gets prose instead of JSON. Fenced dresses answers the
 // way chatty models write them.
 func Canned(in Input) string {
@@ -198,7 +209,19 @@ func Canned(in Input) string {
 	}
 	type fact struct {
 		Text        string `json:"text"`
-		Contradicts string `json:"contradicts,omitempty"`
+		Contradicts any    `json:"contradicts,omitempty"` // a number, or a known fact's text
+	}
+	contradicting := func(text string, known func(string) bool) fact {
+		f := fact{Text: text}
+		for i, k := range in.Known {
+			if known(k) {
+				f.Contradicts = k
+				if in.ByNumber {
+					f.Contradicts = i + 1
+				}
+			}
+		}
+		return f
 	}
 	facts := []fact{}
 	for _, c := range []struct{ phrase, fact string }{
@@ -213,13 +236,12 @@ func Canned(in Input) string {
 		}
 	}
 	if strings.Contains(in.Text, "Bob took over billing") {
-		f := fact{Text: "Bob owns the billing service"}
-		for _, k := range in.Known {
-			if k == "Ana owns the billing service" {
-				f.Contradicts = k
-			}
-		}
-		facts = append(facts, f)
+		facts = append(facts, contradicting("Bob owns the billing service",
+			func(k string) bool { return k == "Ana owns the billing service" }))
+	}
+	if strings.Contains(in.Text, "we rotated the deploy token") {
+		facts = append(facts, contradicting("The deploy token is kept in Vault",
+			func(k string) bool { return strings.HasPrefix(k, "The deploy token is ") }))
 	}
 	b, _ := json.Marshal(map[string]any{"facts": facts})
 	return string(b)
