@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mem0dev/mem0/ai"
 )
@@ -196,6 +197,16 @@ func TestPrompt(t *testing.T) {
 	}
 	if u := Prompt("x", false, nil)[1].Content; !strings.Contains(u, "(none)") || strings.Contains(u, "conversation") {
 		t.Fatalf("%s", u)
+	}
+}
+
+func TestPromptCutsLongKnownFacts(t *testing.T) {
+	long := "Der Server heißt " + strings.Repeat("ü", 2000)
+	u := Prompt("x", false, []string{long, "Ana owns billing"})[1].Content
+	first, _, _ := strings.Cut(strings.TrimPrefix(u, "Known facts:\n"), "\n")
+	if len(first) > len("1. ")+MaxKnownBytes || !utf8.ValidString(first) || !strings.HasPrefix(first, "1. Der Server heißt üü") ||
+		!strings.HasSuffix(first, "…") || !strings.Contains(u, "\n2. Ana owns billing\n") {
+		t.Fatalf("%d bytes: %q", len(first), first)
 	}
 }
 

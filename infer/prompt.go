@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mem0dev/mem0/ai"
 )
@@ -55,7 +56,7 @@ func Prompt(chunk string, chat bool, known []string) []ai.Message {
 		b.WriteString("(none)\n")
 	}
 	for i, k := range known {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, oneLine(k))
+		fmt.Fprintf(&b, "%d. %s\n", i+1, cutBytes(oneLine(k), MaxKnownBytes))
 	}
 	if chat {
 		b.WriteString("\nThe input is a conversation, one \"role: text\" block per message; the later lines of a message are indented.\n")
@@ -66,7 +67,24 @@ func Prompt(chunk string, chat bool, known []string) []ai.Message {
 	return []ai.Message{{Role: "system", Content: systemPrompt}, {Role: "user", Content: b.String()}}
 }
 
+// MaxKnownBytes is the most of one known fact shown to the model: enough
+// to tell what it says, so that one long fact cannot crowd out the input.
+const MaxKnownBytes = 300
+
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// cutBytes keeps at most max bytes of s, cut on a character boundary and
+// marked with "…" (which the bytes kept leave room for).
+func cutBytes(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
 
 // neutralise keeps text from closing the <tag> section it is put in: each
 // "</tag" (any case, any spaces) becomes "&lt;/tag", which the model reads
