@@ -70,11 +70,7 @@ func newCmdMemberAdd(f *Factory, kind string, runF func(context.Context, *Member
 
 func memberAddRun(ctx context.Context, opts *MemberAddOptions) error {
 	f, g := opts.f, opts.Group
-	c, err := adminClient(f, opts.Server)
-	if err != nil {
-		return err
-	}
-	ms, err := membersOf(ctx, c, g)
+	ms, err := groupMembersAt(ctx, f, opts.Server, g)
 	if err != nil {
 		return err
 	}

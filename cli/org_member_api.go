@@ -22,6 +22,16 @@ type groupMembers struct {
 }
 
 // membersOf resolves g (a team by its name) to its member API.
+// groupMembersAt connects to the server (--server, or the configured one)
+// and returns g's member API.
+func groupMembersAt(ctx context.Context, f *Factory, server string, g group) (*groupMembers, error) {
+	c, err := adminClient(f, server)
+	if err != nil {
+		return nil, err
+	}
+	return membersOf(ctx, c, g)
+}
+
 func membersOf(ctx context.Context, c *syncapi.Client, g group) (*groupMembers, error) {
 	if g.Team == "" {
 		return &groupMembers{

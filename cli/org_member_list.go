@@ -60,11 +60,7 @@ func newCmdMemberList(f *Factory, kind string, runF func(context.Context, *Membe
 
 func memberListRun(ctx context.Context, opts *MemberListOptions) error {
 	f, g := opts.f, opts.Group
-	c, err := adminClient(f, opts.Server)
-	if err != nil {
-		return err
-	}
-	ms, err := membersOf(ctx, c, g)
+	ms, err := groupMembersAt(ctx, f, opts.Server, g)
 	if err != nil {
 		return err
 	}

@@ -74,11 +74,7 @@ func newCmdMemberRole(f *Factory, kind string, runF func(context.Context, *Membe
 
 func memberRoleRun(ctx context.Context, opts *MemberRoleOptions) error {
 	f, g := opts.f, opts.Group
-	c, err := adminClient(f, opts.Server)
-	if err != nil {
-		return err
-	}
-	ms, err := membersOf(ctx, c, g)
+	ms, err := groupMembersAt(ctx, f, opts.Server, g)
 	if err != nil {
 		return err
 	}
