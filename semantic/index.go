@@ -25,13 +25,13 @@ import (
 // database stays the truth; the file is rebuilt from it whenever it does
 // not match (a missing, torn or foreign file, another model).
 //
-// Layout: a 256-byte header, then records of [seq int64][rev int64]
-// [dims float32], all little-endian, so the whole file past the header is
-// one []float32 and record i's vector starts at float i*(dims+4)+4.
-// Records are only ever appended; a memory whose text changed gets a new
-// record, and the old one is told apart by its rev.
+// Layout: a 256-byte header, then records of [seq int64][dims float32],
+// all little-endian, so the whole file past the header is one []float32
+// and record i's vector starts at float i*(dims+2)+2. Records are only
+// appended; a vector dropped or replaced since has its seq set to 0 (dead).
+// The header's rev says which database changes the file has taken in.
 const (
-	indexMagic    = "MEM0VEC1"
+	indexMagic    = "MEM0VEC2"
 	headerSize    = 256
 	offDims       = 8  // uint32
 	offCount      = 16 // uint64: complete records
@@ -68,7 +68,7 @@ func (ix *index) close() {
 	}
 }
 
-func (ix *index) recFloats() int { return ix.dims + 4 }
+func (ix *index) recFloats() int { return ix.dims + 2 }
 
 // openIndex maps the file at path. It returns nil and no error when there
 // is no file, and errBadIndex when it is not a complete index.
@@ -131,16 +131,15 @@ func (ix *index) floats() []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(&ix.data[headerSize])), n)
 }
 
-// record returns record i's seq and rev.
-func (ix *index) record(i int) (seq, rev int64) {
-	off := headerSize + i*4*ix.recFloats()
-	return int64(binary.LittleEndian.Uint64(ix.data[off:])), int64(binary.LittleEndian.Uint64(ix.data[off+8:]))
+// seq returns record i's memory seq, 0 for a dead record.
+func (ix *index) seq(i int) int64 {
+	return int64(binary.LittleEndian.Uint64(ix.data[headerSize+i*4*ix.recFloats():]))
 }
 
 // candidate is a record and its similarity to the query.
 type candidate struct {
-	seq, rev int64
-	score    float32
+	seq   int64
+	score float32
 }
 
 // candHeap keeps the best k candidates: the worst on top.
@@ -202,7 +201,7 @@ func (ix *index) scan(q []float32, k, lo, hi int, allow func(int64) bool) (candH
 	h := make(candHeap, 0, k)
 	live := 0
 	for i := lo; i < hi; i++ {
-		seq, rev := ix.record(i) // beside the vector: read with it
+		seq := ix.seq(i) // beside the vector: read with it
 		if seq == 0 {
 			continue // a dropped or replaced vector
 		}
@@ -210,12 +209,12 @@ func (ix *index) scan(q []float32, k, lo, hi int, allow func(int64) bool) (candH
 		if allow != nil && !allow(seq) {
 			continue
 		}
-		base := i*rf + 4
+		base := i*rf + 2
 		s := dot(q, fl[base:base+ix.dims])
 		if len(h) < k {
-			heap.Push(&h, candidate{seq, rev, s})
+			heap.Push(&h, candidate{seq, s})
 		} else if s > h[0].score {
-			h[0] = candidate{seq, rev, s}
+			h[0] = candidate{seq, s}
 			heap.Fix(&h, 0)
 		}
 	}
@@ -374,7 +373,7 @@ func appendIndex(ctx context.Context, tx *store.Tx, path string, dims, count int
 		return fmt.Errorf("update the vector index: %w", err)
 	}
 	defer f.Close()
-	recBytes := int64(4 * (dims + 4))
+	recBytes := int64(4 * (dims + 2))
 	w := &recordWriter{f: f, off: headerSize + int64(count)*recBytes, dims: dims, count: count, rev: from, seqs: map[int64]bool{}}
 	if err := tx.EachEmbedding(ctx, from, w.add); err != nil {
 		return err
@@ -449,7 +448,6 @@ func (w *recordWriter) add(seq, rev int64, vec []byte) error {
 		return errRebuild // vectors of another size than the file's
 	}
 	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(seq))
-	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(rev))
 	w.buf = append(w.buf, vec...)
 	w.count++
 	w.rev = rev

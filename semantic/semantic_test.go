@@ -365,7 +365,7 @@ func TestADamagedIndexFileIsRebuilt(t *testing.T) {
 	fx.add(t, "work", "deploy with make publish")
 	fx.add(t, "work", distractors...)
 	fx.search(t, "ship", Auto, store.Filter{})
-	if err := os.WriteFile(fx.e.IndexPath, []byte("MEM0VEC1 but torn"), 0o600); err != nil {
+	if err := os.WriteFile(fx.e.IndexPath, []byte("MEM0VEC2 but torn"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	hits, ex := fx.search(t, "ship a release", Semantic, store.Filter{})

@@ -204,36 +204,6 @@ func (r reader) EachEmbedding(ctx context.Context, after int64, fn func(seq, rev
 	return mapErr(rows.Err(), "read embeddings")
 }
 
-// Vectors returns the stored vectors of the given memories.
-func (r reader) Vectors(ctx context.Context, seqs []int64) (map[int64][]float32, error) {
-	out := make(map[int64][]float32, len(seqs))
-	if len(seqs) == 0 {
-		return out, nil
-	}
-	args := make([]any, len(seqs))
-	for i, s := range seqs {
-		args[i] = s
-	}
-	rows, err := r.q.QueryContext(ctx, `SELECT memory_seq, vector FROM embeddings WHERE memory_seq IN (`+placeholders(len(seqs))+`)`, args...)
-	if err != nil {
-		return nil, mapErr(err, "read embeddings")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var seq int64
-		var b []byte
-		if err := rows.Scan(&seq, &b); err != nil {
-			return nil, mapErr(err, "read embeddings")
-		}
-		v, err := DecodeVector(b)
-		if err != nil {
-			return nil, err
-		}
-		out[seq] = v
-	}
-	return out, mapErr(rows.Err(), "read embeddings")
-}
-
 // ResultsFor reads the live memories with the given seqs that pass f,
 // scored by score, best first.
 func (r reader) ResultsFor(ctx context.Context, seqs []int64, score map[int64]float64, f Filter) ([]Result, error) {
