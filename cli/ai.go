@@ -89,16 +89,9 @@ func providerKeyEnv(provider string) string {
 // then the provider's variable (for its own API only), then the keyring.
 // It returns nil when the role's provider is none.
 func (f *Factory) aiRole(role string) (*aiRole, error) {
-	cfg, err := f.Config()
-	if err != nil {
+	r, err := f.aiSettings(role)
+	if err != nil || r == nil {
 		return nil, err
-	}
-	r := &aiRole{Role: role, Provider: cfg.Get(role + ".provider"), Model: cfg.Get(role + ".model"), BaseURL: cfg.Get(role + ".base_url")}
-	if r.Provider == "" || r.Provider == ai.None {
-		return nil, nil
-	}
-	if r.Model == "" {
-		r.Model = ai.DefaultModel(r.Provider, role == "embedder")
 	}
 	env := "MEM0_" + strings.ToUpper(role) + "_API_KEY"
 	if k := f.Getenv(env); k != "" {
@@ -121,6 +114,23 @@ func (f *Factory) aiRole(role string) (*aiRole, error) {
 	}
 	if c != nil && c.APIKey != "" {
 		r.key, r.KeySource = c.APIKey, where
+	}
+	return r, nil
+}
+
+// aiSettings reads role's settings without looking for its key (no
+// keyring access): for what only names the provider. Nil when none.
+func (f *Factory) aiSettings(role string) (*aiRole, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	r := &aiRole{Role: role, Provider: cfg.Get(role + ".provider"), Model: cfg.Get(role + ".model"), BaseURL: cfg.Get(role + ".base_url")}
+	if r.Provider == "" || r.Provider == ai.None {
+		return nil, nil
+	}
+	if r.Model == "" {
+		r.Model = ai.DefaultModel(r.Provider, role == "embedder")
 	}
 	return r, nil
 }

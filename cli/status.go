@@ -161,7 +161,7 @@ type vectorsView struct {
 
 // vectorsStatus reads the embeddings' state; nil without an embedder.
 func vectorsStatus(ctx context.Context, f *Factory, s *store.Store) (*vectorsView, error) {
-	r, err := f.aiRole("embedder")
+	r, err := f.aiSettings("embedder") // the name only: no keyring lookup
 	if err != nil || r == nil {
 		return nil, err
 	}
