@@ -85,11 +85,7 @@ func parseLifetime(s string) (time.Duration, error) {
 
 func apiKeyCreateRun(ctx context.Context, opts *APIKeyCreateOptions) error {
 	f := opts.f
-	r, err := f.Remote(opts.Server)
-	if err != nil {
-		return err
-	}
-	c, err := r.Client()
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

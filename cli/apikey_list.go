@@ -54,11 +54,7 @@ func keyStatus(k syncapi.APIKey, now time.Time) string {
 
 func apiKeyListRun(ctx context.Context, opts *APIKeyListOptions) error {
 	f := opts.f
-	r, err := f.Remote(opts.Server)
-	if err != nil {
-		return err
-	}
-	c, err := r.Client()
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

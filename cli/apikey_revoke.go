@@ -46,11 +46,7 @@ revoked key again is not an error.`,
 
 func apiKeyRevokeRun(ctx context.Context, opts *APIKeyRevokeOptions) error {
 	f := opts.f
-	r, err := f.Remote(opts.Server)
-	if err != nil {
-		return err
-	}
-	c, err := r.Client()
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ action, target, details (JSON), IP. --json gives an array of
 
 func auditRun(ctx context.Context, opts *AuditOptions) error {
 	f := opts.f
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

@@ -63,8 +63,9 @@ func checkRole(role string) error {
 	return nil
 }
 
-// adminClient is a client with the held credential for the server.
-func adminClient(f *Factory, server string) (*syncapi.Client, error) {
+// serverClient is a client of the team server (--server, or the configured
+// one) with the credential held for it.
+func serverClient(f *Factory, server string) (*syncapi.Client, error) {
 	r, err := f.Remote(server)
 	if err != nil {
 		return nil, err

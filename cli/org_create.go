@@ -46,7 +46,7 @@ and unique on the server.`,
 
 func orgCreateRun(ctx context.Context, opts *OrgCreateOptions) error {
 	f := opts.f
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

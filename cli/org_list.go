@@ -42,7 +42,7 @@ tab-separated line: name, your role, id, created (RFC 3339).`,
 
 func orgListRun(ctx context.Context, opts *OrgListOptions) error {
 	f := opts.f
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type groupMembers struct {
 // groupMembersAt connects to the server (--server, or the configured one)
 // and returns g's member API.
 func groupMembersAt(ctx context.Context, f *Factory, server string, g group) (*groupMembers, error) {
-	c, err := adminClient(f, server)
+	c, err := serverClient(f, server)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ mem0 asks you to type the org's name; otherwise give --yes.`,
 
 func orgRmRun(ctx context.Context, opts *OrgRmOptions) error {
 	f := opts.f
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ type orgView struct {
 
 func orgShowRun(ctx context.Context, opts *OrgShowOptions) error {
 	f := opts.f
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ are unique within their org.`,
 
 func teamCreateRun(ctx context.Context, opts *TeamCreateOptions) error {
 	f, g := opts.f, opts.Team
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

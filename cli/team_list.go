@@ -52,7 +52,7 @@ one tab-separated line: ORG/TEAM, your role, id, created (RFC 3339).`,
 
 func teamListRun(ctx context.Context, opts *TeamListOptions) error {
 	f := opts.f
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

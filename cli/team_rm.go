@@ -46,7 +46,7 @@ terminal mem0 asks you to type the team's name; otherwise give --yes.`,
 
 func teamRmRun(ctx context.Context, opts *TeamRmOptions) error {
 	f, g := opts.f, opts.Team
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}

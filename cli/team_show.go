@@ -55,7 +55,7 @@ type teamView struct {
 
 func teamShowRun(ctx context.Context, opts *TeamShowOptions) error {
 	f, g := opts.f, opts.Team
-	c, err := adminClient(f, opts.Server)
+	c, err := serverClient(f, opts.Server)
 	if err != nil {
 		return err
 	}
